@@ -1,0 +1,1 @@
+//! Async SNMP client (placeholder until written).

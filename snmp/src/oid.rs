@@ -1,0 +1,285 @@
+//! [`Oid`]: an OBJECT IDENTIFIER as its sub-identifiers, ordered by value (so `1.3.6.1.2`
+//! sorts before `1.3.6.1.10`, unlike a comparison of BER bytes), with its BER content coding.
+
+use std::fmt;
+use std::str::FromStr;
+
+use smallvec::SmallVec;
+use thiserror::Error;
+
+use crate::error::DecodeError;
+
+/// RFC 2578 §3.5: at most 128 sub-identifiers.
+pub const MAX_SUB_IDS: usize = 128;
+
+/// An object identifier. Up to 16 sub-identifiers live inline, so the OIDs of nearly every
+/// MIB object and table row cost no allocation.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Oid(SmallVec<[u32; 16]>);
+
+/// Why a dotted OID string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OidParseError {
+    #[error("empty sub-identifier")]
+    Empty,
+    #[error("sub-identifier {0:?} is not a number in 0..=4294967295")]
+    BadSubId(String),
+    #[error("more than {MAX_SUB_IDS} sub-identifiers")]
+    TooLong,
+}
+
+impl Oid {
+    pub const fn new() -> Self {
+        Oid(SmallVec::new_const())
+    }
+
+    pub fn from_slice(subids: &[u32]) -> Self {
+        Oid(SmallVec::from_slice(subids))
+    }
+
+    pub fn as_slice(&self) -> &[u32] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn push(&mut self, subid: u32) {
+        self.0.push(subid);
+    }
+
+    pub fn extend_from_slice(&mut self, subids: &[u32]) {
+        self.0.extend_from_slice(subids);
+    }
+
+    pub fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
+    }
+
+    /// This OID followed by `suffix`.
+    pub fn child(&self, suffix: &[u32]) -> Oid {
+        let mut o = self.clone();
+        o.extend_from_slice(suffix);
+        o
+    }
+
+    /// True when `prefix` is this OID or one of its ancestors.
+    pub fn starts_with(&self, prefix: &Oid) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+
+    /// Decodes the content octets of a BER OBJECT IDENTIFIER. Non-minimal sub-identifiers
+    /// (leading `0x80` bytes) are accepted, as net-snmp does.
+    pub fn decode_ber(content: &[u8]) -> Result<Oid, DecodeError> {
+        let mut oid = Oid::new();
+        let mut acc: u64 = 0;
+        let mut first = true;
+        let mut in_subid = false;
+        for &b in content {
+            acc = (acc << 7) | u64::from(b & 0x7f);
+            // The first encoded sub-identifier holds 40*x + y, so it may reach 2^32 + 79.
+            if acc > u64::from(u32::MAX) + 80 {
+                return Err(DecodeError::SubIdentifierOverflow);
+            }
+            in_subid = b & 0x80 != 0;
+            if in_subid {
+                continue;
+            }
+            if first {
+                let (x, y) = match acc {
+                    0..40 => (0, acc),
+                    40..80 => (1, acc - 40),
+                    _ => (2, acc - 80),
+                };
+                let y = u32::try_from(y).map_err(|_| DecodeError::SubIdentifierOverflow)?;
+                oid.0.push(x);
+                oid.0.push(y);
+                first = false;
+            } else {
+                if oid.0.len() >= MAX_SUB_IDS {
+                    return Err(DecodeError::OidTooLong);
+                }
+                let v = u32::try_from(acc).map_err(|_| DecodeError::SubIdentifierOverflow)?;
+                oid.0.push(v);
+            }
+            acc = 0;
+        }
+        if in_subid {
+            return Err(DecodeError::OidTruncated);
+        }
+        Ok(oid)
+    }
+
+    /// The sub-identifiers as BER encodes them: the first two folded into one. A one-element
+    /// OID is encoded as its single value and an empty one as `0`, which is what net-snmp
+    /// sends for `.2` and `.` (they decode as `0.2` and `0.0`).
+    fn ber_components(&self) -> impl Iterator<Item = u64> + '_ {
+        let (head, tail): (u64, &[u32]) = match self.0.as_slice() {
+            [] => (0, &[]),
+            [x] => (u64::from(*x), &[]),
+            [x, y, rest @ ..] => (u64::from(*x) * 40 + u64::from(*y), rest),
+        };
+        std::iter::once(head).chain(tail.iter().map(|&v| u64::from(v)))
+    }
+
+    /// Length of the BER content octets.
+    pub fn ber_content_len(&self) -> usize {
+        self.ber_components().map(base128_len).sum()
+    }
+
+    /// Appends the BER content octets (no tag or length).
+    pub fn encode_ber_content(&self, buf: &mut Vec<u8>) {
+        for v in self.ber_components() {
+            let n = base128_len(v);
+            for i in (0..n).rev() {
+                let byte = ((v >> (7 * i)) & 0x7f) as u8;
+                buf.push(if i == 0 { byte } else { byte | 0x80 });
+            }
+        }
+    }
+}
+
+fn base128_len(v: u64) -> usize {
+    let bits = 64 - v.leading_zeros() as usize;
+    bits.div_ceil(7).max(1)
+}
+
+impl std::ops::Deref for Oid {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+impl From<&[u32]> for Oid {
+    fn from(s: &[u32]) -> Self {
+        Oid::from_slice(s)
+    }
+}
+
+impl<const N: usize> From<[u32; N]> for Oid {
+    fn from(s: [u32; N]) -> Self {
+        Oid::from_slice(&s)
+    }
+}
+
+/// Dotted numeric form without a leading dot: `1.3.6.1.2.1`.
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Oid({self})")
+    }
+}
+
+/// Parses `1.3.6.1` or `.1.3.6.1`.
+impl FromStr for Oid {
+    type Err = OidParseError;
+    fn from_str(s: &str) -> Result<Oid, OidParseError> {
+        let s = s.strip_prefix('.').unwrap_or(s);
+        let mut oid = Oid::new();
+        if s.is_empty() {
+            return Ok(oid);
+        }
+        for part in s.split('.') {
+            if part.is_empty() {
+                return Err(OidParseError::Empty);
+            }
+            let v = part
+                .parse::<u32>()
+                .map_err(|_| OidParseError::BadSubId(part.to_string()))?;
+            if oid.len() >= MAX_SUB_IDS {
+                return Err(OidParseError::TooLong);
+            }
+            oid.push(v);
+        }
+        Ok(oid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(o: &Oid) -> Vec<u8> {
+        let mut b = Vec::new();
+        o.encode_ber_content(&mut b);
+        assert_eq!(b.len(), o.ber_content_len());
+        b
+    }
+
+    #[test]
+    fn sys_descr_round_trip() {
+        let o: Oid = ".1.3.6.1.2.1.1.1.0".parse().unwrap();
+        assert_eq!(enc(&o), [0x2b, 6, 1, 2, 1, 1, 1, 0]);
+        assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o);
+    }
+
+    #[test]
+    fn large_and_first_arc_values() {
+        for s in [
+            "1.3.6.1.4.1.4294967295",
+            "2.999.3",
+            "0.39",
+            "1.39.128.16383.16384",
+            "2.4294967215",
+        ] {
+            let o: Oid = s.parse().unwrap();
+            assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o, "{s}");
+        }
+    }
+
+    #[test]
+    fn net_snmp_single_subid_encoding() {
+        let o: Oid = ".2".parse().unwrap();
+        assert_eq!(enc(&o), [2]);
+        assert_eq!(Oid::decode_ber(&[2]).unwrap().to_string(), "0.2");
+    }
+
+    #[test]
+    fn ordering_is_by_value_and_prefix_first() {
+        let a: Oid = "1.3.6.1.2".parse().unwrap();
+        let b: Oid = "1.3.6.1.10".parse().unwrap();
+        let c: Oid = "1.3.6.1.2.0".parse().unwrap();
+        assert!(a < b && a < c && c < b);
+    }
+
+    #[test]
+    fn malformed() {
+        assert_eq!(
+            Oid::decode_ber(&[0x2b, 0x86]),
+            Err(DecodeError::OidTruncated)
+        );
+        assert_eq!(
+            Oid::decode_ber(&[0x2b, 0x90, 0x80, 0x80, 0x80, 0x00]),
+            Err(DecodeError::SubIdentifierOverflow)
+        );
+        // Non-minimal `80 05` is the same sub-identifier as `05`.
+        assert_eq!(
+            Oid::decode_ber(&[0x2b, 0x80, 0x05]).unwrap().to_string(),
+            "1.3.5"
+        );
+        let long: Vec<u8> = std::iter::once(0x2b)
+            .chain(std::iter::repeat_n(1, 127))
+            .collect();
+        assert_eq!(Oid::decode_ber(&long), Err(DecodeError::OidTooLong));
+        assert!("1..3".parse::<Oid>().is_err());
+        assert!("1.x".parse::<Oid>().is_err());
+        assert!("1.4294967296".parse::<Oid>().is_err());
+    }
+}
