@@ -21,6 +21,7 @@ pub mod oid;
 pub mod pdu;
 pub mod value;
 
+pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};
 pub use error::DecodeError;
 pub use message::{
     CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version,

@@ -1,0 +1,283 @@
+//! net-snmp's command-line conventions: getopt-style options (`-v2c`, `-c public`,
+//! `-On`, `-Cr10`, `-Cf ,`), options permuted with the agent and OIDs as GNU getopt does,
+//! and the messages and exit code net-snmp gives for missing pieces.
+//!
+//! Hand-written rather than clap: net-snmp's `-C` options take a following argument only
+//! for some letters (`-Cf SEP`), and `-O`/`-C` letters accumulate across repeats; clap
+//! cannot express either while keeping the same command lines working.
+
+use std::time::Duration;
+
+use mibs::{OidStyle, OutputOptions};
+use snmp::Version;
+
+/// Everything the SNMP commands share, parsed from the command line.
+#[derive(Debug, Clone)]
+pub struct SnmpArgs {
+    /// `None` when `-v` was not given: net-snmp then defaults to v3.
+    pub version: Option<Version>,
+    pub community: Option<String>,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub output: OutputOptions,
+    /// `-m`: `None` loads every built-in module.
+    pub mibs: Option<String>,
+    /// `-M`.
+    pub mib_dirs: Option<String>,
+    /// `-C` letters with their inline values, in order (`-Cr10` gives `('r', "10")`).
+    pub app_options: Vec<(char, String)>,
+    /// `-u`: the v3 security name.
+    pub security_name: Option<String>,
+    /// The agent and the arguments after it.
+    pub positional: Vec<String>,
+}
+
+/// A command-line problem: the message net-snmp prints, then the usage text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// Options that take an argument (attached or as the next word), as in net-snmp's getopt
+/// string. Those only net-snmp's v3 or debug code uses are accepted and kept for later.
+const WITH_ARG: &str = "vcrtOmMCuleEnaAxXZDLIPYTsS";
+
+/// `-C` letters whose value is the next command-line word rather than attached.
+const APP_OPTION_NEXT_WORD: &str = "fwE";
+
+impl SnmpArgs {
+    pub fn parse(args: &[String]) -> Result<SnmpArgs, UsageError> {
+        let mut out = SnmpArgs {
+            version: None,
+            community: None,
+            timeout: Duration::from_secs(1),
+            retries: 5,
+            output: OutputOptions::default(),
+            mibs: None,
+            mib_dirs: None,
+            app_options: Vec::new(),
+            security_name: None,
+            positional: Vec::new(),
+        };
+        let mut i = 0;
+        while let Some(arg) = args.get(i) {
+            i += 1;
+            if arg == "--" {
+                out.positional.extend(args.iter().skip(i).cloned());
+                break;
+            }
+            let Some(flags) = arg.strip_prefix('-').filter(|f| !f.is_empty()) else {
+                out.positional.push(arg.clone());
+                continue;
+            };
+            let mut chars = flags.char_indices();
+            while let Some((pos, letter)) = chars.next() {
+                if !WITH_ARG.contains(letter) {
+                    match letter {
+                        'd' | 'H' => continue,
+                        'h' => return Err(UsageError(String::new())),
+                        _ => return Err(UsageError(format!("Invalid option: -{letter}"))),
+                    }
+                }
+                let attached = flags.get(pos + letter.len_utf8()..).unwrap_or_default();
+                let value = if attached.is_empty() {
+                    let v = args.get(i).cloned().ok_or_else(|| {
+                        UsageError(format!("option requires an argument -- '{letter}'"))
+                    })?;
+                    i += 1;
+                    v
+                } else {
+                    attached.to_string()
+                };
+                if letter == 'C' {
+                    i = out.push_app_options(&value, args, i)?;
+                } else {
+                    out.set_option(letter, &value)?;
+                }
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_option(&mut self, letter: char, value: &str) -> Result<(), UsageError> {
+        match letter {
+            'v' => {
+                self.version = Some(match value {
+                    "1" => Version::V1,
+                    "2c" | "2" => Version::V2c,
+                    "3" => Version::V3,
+                    _ => {
+                        return Err(UsageError(format!(
+                            "Invalid version specified after -v flag: {value}"
+                        )));
+                    }
+                })
+            }
+            'c' => self.community = Some(value.to_string()),
+            't' => {
+                let secs: f64 = value
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                    .ok_or_else(|| UsageError(format!("Invalid timeout value: {value}")))?;
+                self.timeout = Duration::from_secs_f64(secs);
+            }
+            'r' => {
+                self.retries = value
+                    .parse()
+                    .map_err(|_| UsageError(format!("Invalid number of retries: {value}")))?
+            }
+            'O' => self.set_output_flags(value)?,
+            'm' => self.mibs = Some(value.to_string()),
+            'M' => self.mib_dirs = Some(value.to_string()),
+            'u' => self.security_name = Some(value.to_string()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn set_output_flags(&mut self, flags: &str) -> Result<(), UsageError> {
+        let o = &mut self.output;
+        for f in flags.chars() {
+            match f {
+                'n' => o.oid_style = OidStyle::Numeric,
+                'f' => o.oid_style = OidStyle::Full,
+                's' => o.oid_style = OidStyle::Suffix,
+                'q' => o.quick = true,
+                'v' => o.value_only = true,
+                'e' => o.numeric_enums = true,
+                't' => o.raw_timeticks = true,
+                'x' => o.hex_strings = true,
+                'U' => o.no_units = true,
+                // Accepted for compatibility; their output differences are not modelled.
+                '0' | 'a' | 'b' | 'E' | 'Q' | 'S' | 'T' | 'u' | 'X' => {}
+                other => {
+                    return Err(UsageError(format!(
+                        "Unknown output option passed to -O: {other}."
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records `-C` letters; `n`/`r` take the rest of the word as their number and
+    /// `f`/`w`/`E` take the next word. Returns the index of the next unread word.
+    fn push_app_options(
+        &mut self,
+        value: &str,
+        args: &[String],
+        mut i: usize,
+    ) -> Result<usize, UsageError> {
+        for (pos, letter) in value.char_indices() {
+            if APP_OPTION_NEXT_WORD.contains(letter) {
+                let v = args
+                    .get(i)
+                    .cloned()
+                    .ok_or_else(|| UsageError(format!("Missing argument to -C{letter}")))?;
+                i += 1;
+                self.app_options.push((letter, v));
+            } else if matches!(letter, 'n' | 'r') {
+                let digits = value.get(pos + 1..).unwrap_or_default();
+                self.app_options.push((letter, digits.to_string()));
+                break;
+            } else {
+                self.app_options.push((letter, String::new()));
+            }
+        }
+        Ok(i)
+    }
+
+    /// True when `-C<letter>` was given.
+    pub fn has_app_option(&self, letter: char) -> bool {
+        self.app_options.iter().any(|(l, _)| *l == letter)
+    }
+
+    /// The value of the last `-C<letter>`.
+    pub fn app_option(&self, letter: char) -> Option<&str> {
+        self.app_options
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == letter)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A numeric `-C<letter>N`, as net-snmp reads it with atoi-like rules.
+    pub fn app_number(&self, letter: char, default: i32) -> Result<i32, UsageError> {
+        match self.app_option(letter) {
+            None => Ok(default),
+            Some(v) => v
+                .parse()
+                .map_err(|_| UsageError(format!("No number given -- error.  -C{letter}{v}"))),
+        }
+    }
+
+    /// The version to use and the community, with net-snmp's messages when missing.
+    pub fn community_or_error(&self) -> Result<(Version, Vec<u8>), UsageError> {
+        match self.version {
+            None | Some(Version::V3) => Err(UsageError(match self.security_name {
+                None => "No securityName specified".to_string(),
+                Some(_) => "SNMPv3 is not supported by this version of osprey yet".to_string(),
+            })),
+            Some(v) => match &self.community {
+                Some(c) => Ok((v, c.clone().into_bytes())),
+                None => Err(UsageError("No community name specified.".into())),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parse(s: &str) -> SnmpArgs {
+        SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn attached_and_separate_values() {
+        let a = parse("-v2c -cpublic -On -t 0.5 -r0 127.0.0.1:1161 sysDescr.0");
+        assert_eq!(a.version, Some(Version::V2c));
+        assert_eq!(a.community.as_deref(), Some("public"));
+        assert_eq!(a.output.oid_style, OidStyle::Numeric);
+        assert_eq!(a.timeout, Duration::from_millis(500));
+        assert_eq!(a.retries, 0);
+        assert_eq!(a.positional, ["127.0.0.1:1161", "sysDescr.0"]);
+    }
+
+    #[test]
+    fn permuted_options_and_app_options() {
+        let a = parse("127.0.0.1 -v 1 -c private -Cr50 -Cn1 -Oqv .1.3");
+        assert_eq!(a.version, Some(Version::V1));
+        assert_eq!(a.app_number('r', 10).unwrap(), 50);
+        assert_eq!(a.app_number('n', 0).unwrap(), 1);
+        assert!(a.output.quick && a.output.value_only);
+        assert_eq!(a.positional, ["127.0.0.1", ".1.3"]);
+    }
+
+    #[test]
+    fn table_separator_is_next_word() {
+        let a = parse("-v2c -c public -Cf , -Ci host ifTable");
+        assert_eq!(a.app_option('f'), Some(","));
+        assert!(a.has_app_option('i'));
+        assert_eq!(a.positional, ["host", "ifTable"]);
+    }
+
+    #[test]
+    fn errors() {
+        let p =
+            |s: &str| SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>());
+        assert!(p("-v 4 host").is_err());
+        assert!(p("-t").is_err());
+        assert!(p("-Oz host").is_err());
+        assert_eq!(
+            parse("-v2c host").community_or_error(),
+            Err(UsageError("No community name specified.".into()))
+        );
+        assert_eq!(
+            parse("host").community_or_error(),
+            Err(UsageError("No securityName specified".into()))
+        );
+    }
+}

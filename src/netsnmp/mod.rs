@@ -1,0 +1,156 @@
+//! The net-snmp compatible commands (`get`, `getnext`, `bulkget`, `walk`, `bulkwalk`,
+//! `set`, `table`): each parses net-snmp's arguments, talks to the agent through
+//! `snmp::Client` and prints what the net-snmp tool of the same name prints.
+
+pub mod agent;
+pub mod args;
+pub mod errors;
+mod get;
+mod set;
+mod table;
+mod walk;
+
+use std::io::Write;
+
+use mibs::{Mib, OutputOptions};
+use snmp::{Client, ClientConfig, Oid};
+
+use args::{SnmpArgs, UsageError};
+
+/// The commands this module provides, with their usage synopsis.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("get", "AGENT OID [OID]..."),
+    ("getnext", "AGENT OID [OID]..."),
+    ("bulkget", "AGENT OID [OID]..."),
+    ("walk", "AGENT [OID]"),
+    ("bulkwalk", "AGENT [OID]"),
+    ("set", "AGENT OID TYPE VALUE [OID TYPE VALUE]..."),
+    ("table", "AGENT TABLE-OID"),
+];
+
+/// Runs one command and returns its exit code.
+pub async fn run(command: &str, argv: &[String]) -> i32 {
+    let result = match command {
+        "get" => get::run(argv, get::Kind::Get).await,
+        "getnext" => get::run(argv, get::Kind::GetNext).await,
+        "bulkget" => get::run(argv, get::Kind::Bulk).await,
+        "walk" => walk::run(argv, false).await,
+        "bulkwalk" => walk::run(argv, true).await,
+        "set" => set::run(argv).await,
+        "table" => table::run(argv).await,
+        _ => Err(Failure::Usage(UsageError(format!(
+            "unknown command {command}"
+        )))),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(UsageError(msg))) => {
+            let synopsis = COMMANDS
+                .iter()
+                .find(|(c, _)| *c == command)
+                .map_or("", |(_, s)| s);
+            let mut err = std::io::stderr().lock();
+            if !msg.is_empty() {
+                let _ = writeln!(err, "{msg}");
+            }
+            let _ = writeln!(
+                err,
+                "USAGE: osprey {command} [OPTIONS] {synopsis}\n\n{OPTIONS_HELP}"
+            );
+            1
+        }
+        Err(Failure::Message(msg)) => {
+            let _ = writeln!(std::io::stderr().lock(), "{msg}");
+            1
+        }
+    }
+}
+
+const OPTIONS_HELP: &str = "\
+OPTIONS:
+  -h\t\t\tdisplay this help message
+  -v 1|2c\t\tspecifies SNMP version to use
+  -c COMMUNITY\t\tset the community string
+  -r RETRIES\t\tset the number of retries
+  -t TIMEOUT\t\tset the request timeout (in seconds)
+  -m MIB[:...]\t\tload given list of MIBs (ALL loads everything, \"\" none)
+  -M DIR[:...]\t\tlook in given list of directories for MIBs
+  -O OUTOPTS\t\toutput options: e f n q s t U v x
+  -C APPOPTS\t\tapplication options (walk: c i I p; bulk: n<N> r<N>; table: f SEP i b h H)";
+
+/// Why a command stopped before talking to the agent.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad command line: message, then the usage text.
+    Usage(UsageError),
+    /// Any other problem: the message alone.
+    Message(String),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+/// What every command needs once its arguments are parsed.
+pub struct Session {
+    pub args: SnmpArgs,
+    pub mib: Mib,
+    pub client: Client,
+    /// The agent as the user wrote it; net-snmp's messages quote it.
+    pub agent: String,
+    /// Positional arguments after the agent.
+    pub operands: Vec<String>,
+}
+
+impl Session {
+    pub async fn open(argv: &[String]) -> Result<Session, Failure> {
+        let args = SnmpArgs::parse(argv)?;
+        let mib = match &args.mibs {
+            None if args.mib_dirs.is_none() => Mib::builtin(),
+            modules => Mib::load(
+                modules.as_deref().unwrap_or("ALL"),
+                args.mib_dirs.as_deref(),
+            )
+            .map_err(|e| Failure::Message(e.to_string()))?,
+        };
+        let (version, community) = args.community_or_error()?;
+        let Some((agent, operands)) = args.positional.split_first() else {
+            return Err(UsageError("No hostname specified.".into()).into());
+        };
+        let addr = agent::resolve(agent).await.map_err(Failure::Message)?;
+        let config = ClientConfig {
+            version,
+            community,
+            timeout: args.timeout,
+            retries: args.retries,
+        };
+        let client = Client::connect(addr, config)
+            .await
+            .map_err(|e| Failure::Message(format!("{agent}: {e}")))?;
+        Ok(Session {
+            agent: agent.clone(),
+            operands: operands.to_vec(),
+            args,
+            mib,
+            client,
+        })
+    }
+
+    pub fn output(&self) -> &OutputOptions {
+        &self.args.output
+    }
+
+    /// Parses an OID argument, with net-snmp's message on failure.
+    pub fn parse_oid(&self, text: &str) -> Result<Oid, Failure> {
+        self.mib
+            .parse_oid(text)
+            .map_err(|e| Failure::Message(format!("{text}: {e}")))
+    }
+
+    /// net-snmp's timeout message.
+    pub fn timeout_message(&self) -> String {
+        format!("Timeout: No Response from {}.", self.agent)
+    }
+}
