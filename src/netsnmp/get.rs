@@ -56,7 +56,7 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
             Ok(r) => r,
             Err(ClientError::Timeout(_)) => {
                 let _ = out.flush();
-                eprintln!("{}", s.timeout_message());
+                eprintln!("{}", s.timeout_message(kind != Kind::Bulk));
                 return Ok(1);
             }
             Err(e) => return Err(Failure::Message(e.to_string())),

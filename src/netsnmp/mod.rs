@@ -149,8 +149,9 @@ impl Session {
             .map_err(|e| Failure::Message(format!("{text}: {e}")))
     }
 
-    /// net-snmp's timeout message.
-    pub fn timeout_message(&self) -> String {
-        format!("Timeout: No Response from {}.", self.agent)
+    /// net-snmp's timeout message; snmpget and snmpgetnext end it with a full stop, the
+    /// other tools do not.
+    pub fn timeout_message(&self, full_stop: bool) -> String {
+        format!("Timeout: No Response from {}{}", self.agent, if full_stop { "." } else { "" })
     }
 }

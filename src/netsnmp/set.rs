@@ -30,7 +30,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
     let response = match s.client.set(varbinds).await {
         Ok(r) => r,
         Err(ClientError::Timeout(_)) => {
-            eprintln!("{}", s.timeout_message());
+            eprintln!("{}", s.timeout_message(false));
             return Ok(1);
         }
         Err(e) => return Err(Failure::Message(e.to_string())),

@@ -52,7 +52,7 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
             Ok(WalkStep::End { last, reason }) => (last, Some(reason)),
             Err(ClientError::Timeout(_)) => {
                 let _ = out.flush();
-                eprintln!("{}", s.timeout_message());
+                eprintln!("{}", s.timeout_message(false));
                 timed_out = true;
                 exit = 1;
                 break;
