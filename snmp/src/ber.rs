@@ -266,6 +266,7 @@ pub fn write_octets(buf: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -262,6 +262,7 @@ impl<'a> Message<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::pdu::{Pdu, PduType, TrapV1Pdu, VarBind};

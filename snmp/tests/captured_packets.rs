@@ -6,15 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use snmp::{
-    CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPduData, TrapV1Pdu, V3Message,
-    Value, Version,
+    CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPduData, TrapV1Pdu, V3Message, Value,
+    Version,
 };
 
 fn packet(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/testdata/packets/{name}.bin",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/testdata/packets/{name}.bin", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -92,7 +89,13 @@ fn v1_get() {
 #[test]
 fn v1_getnext() {
     let req = packet("v1-getnext-request");
-    let p = pdu(&decode(&req), Version::V1, "public", PduType::GetNextRequest).clone();
+    let p = pdu(
+        &decode(&req),
+        Version::V1,
+        "public",
+        PduType::GetNextRequest,
+    )
+    .clone();
     assert_request(&p, 1312558053, &["1.3.6.1.2.1.1.1", "1.3.6.1.2.1.2.2.1.2"]);
 
     let resp = packet("v1-getnext-response");
@@ -139,7 +142,11 @@ fn v1_no_such_name() {
 
 #[test]
 fn v2c_exceptions() {
-    let want = ["1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.99.0", "1.3.6.1.2.1.1.1.1"];
+    let want = [
+        "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.99.0",
+        "1.3.6.1.2.1.1.1.1",
+    ];
     let req = packet("v2c-get-exceptions-request");
     let p = pdu(&decode(&req), Version::V2c, "public", PduType::GetRequest).clone();
     assert_request(&p, 646212702, &want);
@@ -166,7 +173,13 @@ fn v2c_exceptions() {
 #[test]
 fn v2c_getnext_end_of_mib_view() {
     let req = packet("v2c-getnext-endofmibview-request");
-    let p = pdu(&decode(&req), Version::V2c, "public", PduType::GetNextRequest).clone();
+    let p = pdu(
+        &decode(&req),
+        Version::V2c,
+        "public",
+        PduType::GetNextRequest,
+    )
+    .clone();
     // `.2.1` is encoded as the single byte 81 = 2*40 + 1.
     assert_request(&p, 333335323, &["1.3.6.1.2.1.1.1", "2.1"]);
     assert!(req.ends_with(&[0x30, 0x05, 0x06, 0x01, 0x51, 0x05, 0x00]));
@@ -410,7 +423,11 @@ fn v3_discovery_and_report() {
     let Pdus::Pdu(p) = &sp.pdu else { panic!() };
     assert_eq!(p.pdu_type, PduType::Report);
     assert_eq!(p.request_id, 1966809133);
-    assert_eq!(oids(p), ["1.3.6.1.6.3.15.1.1.4.0"], "usmStatsUnknownEngineIDs.0");
+    assert_eq!(
+        oids(p),
+        ["1.3.6.1.6.3.15.1.1.4.0"],
+        "usmStatsUnknownEngineIDs.0"
+    );
     assert_eq!(values(p), [&Value::Counter32(1)]);
 }
 
@@ -441,14 +458,12 @@ fn v3_auth_priv_get() {
 
 #[test]
 fn every_packet_file_round_trips() {
-    let mut names: Vec<String> = std::fs::read_dir(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/packets"
-    ))
-    .unwrap()
-    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-    .filter(|n| n.ends_with(".bin"))
-    .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/packets"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".bin"))
+            .collect();
     names.sort();
     assert_eq!(names.len(), 26, "{names:?}");
     for n in &names {
