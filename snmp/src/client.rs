@@ -547,6 +547,97 @@ mod tests {
         }
     }
 
+    /// An agent that answers GETBULK with tooBig unless max-repetitions is at most 3, and
+    /// otherwise returns that many successors from `objects`.
+    async fn too_big_agent(objects: Vec<(Oid, Value<'static>)>, bind: &str) -> SocketAddr {
+        let sock = UdpSocket::bind(bind).await.unwrap();
+        let addr = sock.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 65535];
+            loop {
+                let (n, from) = sock.recv_from(&mut buf).await.unwrap();
+                let Ok(Message::Community(m)) = Message::decode(&buf[..n]) else {
+                    continue;
+                };
+                let Pdus::Pdu(p) = m.pdu else { continue };
+                let asked = p.varbinds[0].oid.clone();
+                let reps = p.max_repetitions();
+                let (status, varbinds) = if reps > 3 {
+                    (ErrorStatus::TooBig as i32, p.varbinds.clone())
+                } else {
+                    let mut after: Vec<_> = objects
+                        .iter()
+                        .filter(|(o, _)| *o > asked)
+                        .take(reps as usize)
+                        .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
+                        .collect();
+                    if after.is_empty() {
+                        after.push(VarBind::new(asked.clone(), Value::EndOfMibView));
+                    }
+                    (0, after)
+                };
+                let reply = Message::Community(CommunityMessage {
+                    version: m.version,
+                    community: m.community.clone(),
+                    pdu: Pdus::Pdu(Pdu {
+                        pdu_type: PduType::Response,
+                        error_status: status,
+                        error_index: 0,
+                        varbinds,
+                        ..p
+                    }),
+                });
+                sock.send_to(&reply.to_vec(), from).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn bulk_walk_shrinks_on_too_big_over_ipv6() {
+        let objs: Vec<_> = (1..=20)
+            .map(|i| {
+                (
+                    Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, 2, i]),
+                    Value::Counter32(i),
+                )
+            })
+            .collect();
+        let addr = too_big_agent(objs, "[::1]:0").await;
+        let client = Client::connect(addr, config()).await.unwrap();
+        let walk = client.walk(
+            Oid::from([1, 3, 6, 1, 2, 1, 2]),
+            WalkMode::GetBulk {
+                max_repetitions: 50,
+            },
+        );
+        let (vbs, end) = walk.collect().await.unwrap();
+        assert_eq!(vbs.len(), 21);
+        assert_eq!(vbs[19].value, Value::Counter32(20));
+        assert_eq!(end, WalkEnd::Exception);
+    }
+
+    #[tokio::test]
+    async fn too_big_walk_falls_back_to_small_bulks() {
+        let objs = vec![(Oid::from([1, 3, 6, 1, 2, 1, 1, 1, 0]), Value::Integer(1))];
+        let addr = too_big_agent(objs, "127.0.0.1:0").await;
+        let client = Client::connect(addr, config()).await.unwrap();
+        // A plain GETBULK reports tooBig; a walk shrinks 99 -> 49 -> ... -> 3 and succeeds.
+        let r = client.get_bulk(0, 99, &[Oid::from([1, 3])]).await.unwrap();
+        assert_eq!(r.status(), Some(ErrorStatus::TooBig));
+        let (vbs, _) = client
+            .walk(
+                Oid::from([1, 3]),
+                WalkMode::GetBulk {
+                    max_repetitions: 99,
+                },
+            )
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(vbs[0].value, Value::Integer(1));
+    }
+
     #[tokio::test]
     async fn dead_agent_times_out() {
         let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
