@@ -1,10 +1,30 @@
 //! Built-in MIB knowledge: OID <-> name translation and net-snmp style value formatting.
 //!
-//! PLACEHOLDER: the public API below is the contract the CLI codes against. The helper that
-//! builds this crate replaces the bodies (numeric-only for now) and adds modules.
+//! Modules:
+//! - `lexer`, `smi_parser`: SMIv2 module text -> raw definitions.
+//! - `tree`: definitions linked into a sorted OID tree with resolved syntaxes.
+//! - `builtin`: our own compact module files under `mibs/modules/`, embedded.
+//! - `loader`: `-m MODULES -M DIRS` resolution (users' files and built-ins, with imports).
+//! - `oid_text`: name/number parsing and `-O n/f/s` OID printing; `index`: table indexes.
+//! - `format`, `display_hint`: value printing as `snmpget` does; `set_value`: `snmpset` input.
+
+mod builtin;
+mod display_hint;
+mod format;
+mod index;
+mod lexer;
+mod loader;
+mod oid_text;
+mod set_value;
+mod smi_parser;
+mod tree;
+
+use std::sync::Arc;
 
 use snmp::{Oid, Value, VarBind};
 use thiserror::Error;
+
+pub use tree::{BaseType, Node, ObjectKind, Syntax};
 
 /// How OIDs are printed (net-snmp's `-O` flags `n`, `f`, `s`; default `MODULE::name.index`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,48 +57,160 @@ pub struct OutputOptions {
 /// Why a name or value was refused; `Display` is net-snmp's message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MibError {
+    /// A name net-snmp cannot find from the top of the tree.
     #[error("Unknown Object Identifier (Sub-id not found: (top) -> {0})")]
     UnknownName(String),
+    /// A bad component in a numeric/path OID: the text from that component on.
+    #[error("Unknown Object Identifier ({0})")]
+    BadSubId(String),
+    /// `MODULE::name` with a module that is not loaded.
+    #[error("Unknown Object Identifier")]
+    UnknownModule(String),
+    /// `-m MODULE` that cannot be found in the built-ins or `-M` directories.
+    #[error("Cannot find module ({0})")]
+    ModuleNotFound(String),
+    /// A MIB file that does not parse or link.
+    #[error("{file}: line {line}: {reason}")]
+    BadMibFile {
+        file: String,
+        line: u32,
+        reason: String,
+    },
+    /// `snmpset` value that does not parse for its type.
+    #[error("Bad value notation ({0})")]
+    BadValue(String),
+    /// `snmpset` integer that does not parse or fit.
+    #[error("Value out of range ({0})")]
+    OutOfRange(String),
+    /// `snmpset` type letter net-snmp refuses.
+    #[error("Bad object type: {0}")]
+    BadType(char),
     #[error("{0}")]
     Other(String),
 }
 
-/// A set of loaded MIB modules.
-#[derive(Debug, Clone, Default)]
-pub struct Mib {}
+/// A set of loaded MIB modules (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Mib {
+    tree: Arc<tree::Tree>,
+}
+
+impl Default for Mib {
+    /// No modules: only the roots `ccitt`, `iso`, `joint-iso-ccitt` (as `-m ""`).
+    fn default() -> Mib {
+        Mib {
+            tree: Arc::new(tree::Tree::build(&[]).unwrap_or_default()),
+        }
+    }
+}
 
 impl Mib {
     /// Every built-in module (the CLI default).
     pub fn builtin() -> Mib {
-        Mib {}
+        Mib {
+            tree: loader::builtin_tree(),
+        }
     }
 
     /// `-m MODULES` (`""` = none, `ALL`, `A:B`, `+A`) with `-M DIRS` for users' MIB files.
-    pub fn load(_modules: &str, _dirs: Option<&str>) -> Result<Mib, MibError> {
-        Ok(Mib {})
+    pub fn load(modules: &str, dirs: Option<&str>) -> Result<Mib, MibError> {
+        Ok(Mib {
+            tree: loader::load(modules, dirs)?,
+        })
     }
 
     /// Parses a name or numeric OID as net-snmp's `snmp_parse_oid` does.
     pub fn parse_oid(&self, text: &str) -> Result<Oid, MibError> {
-        text.parse().map_err(|_| MibError::UnknownName(text.to_string()))
+        oid_text::parse(&self.tree, text)
     }
 
-    pub fn format_oid(&self, oid: &Oid, _opts: &OutputOptions) -> String {
-        format!(".{oid}")
+    /// An OID as net-snmp prints it under `opts.oid_style`.
+    pub fn format_oid(&self, oid: &Oid, opts: &OutputOptions) -> String {
+        oid_text::format(&self.tree, oid, opts)
     }
 
-    pub fn format_value(&self, _oid: &Oid, value: &Value<'_>, _opts: &OutputOptions) -> String {
-        format!("{value:?}")
+    /// A value as net-snmp prints it after `OID = ` (`-Oq`/`-Ov` aware; the caller decides
+    /// whether to print the OID).
+    pub fn format_value(&self, oid: &Oid, value: &Value<'_>, opts: &OutputOptions) -> String {
+        let node = self
+            .tree
+            .longest_prefix(oid.as_slice())
+            .filter(|n| matches!(n.kind, ObjectKind::Scalar | ObjectKind::Column));
+        self.value_text(node, value, opts)
     }
 
     /// One line as `snmpget` prints it, without the newline.
     pub fn format_varbind(&self, vb: &VarBind<'_>, opts: &OutputOptions) -> String {
-        format!("{} = {}", self.format_oid(&vb.oid, opts), self.format_value(&vb.oid, &vb.value, opts))
+        let value = self.format_value(&vb.oid, &vb.value, opts);
+        if opts.value_only {
+            return value;
+        }
+        let oid = self.format_oid(&vb.oid, opts);
+        if opts.quick {
+            format!("{oid} {value}")
+        } else {
+            format!("{oid} = {value}")
+        }
     }
 
     /// A value for `snmpset` from its type letter (`i u t a o s x d n c`, or `=` for the
     /// object's MIB syntax) and text.
-    pub fn value_for_set(&self, _oid: &Oid, _type_char: char, _text: &str) -> Result<Value<'static>, MibError> {
-        Err(MibError::Other("not implemented".into()))
+    pub fn value_for_set(
+        &self,
+        oid: &Oid,
+        type_char: char,
+        text: &str,
+    ) -> Result<Value<'static>, MibError> {
+        self.set_value(oid, type_char, text)
+    }
+
+    /// The node with exactly this OID.
+    pub fn object(&self, oid: &Oid) -> Option<&Node> {
+        self.tree.exact(oid.as_slice())
+    }
+
+    /// The deepest named node above or at `oid`, and the remaining sub-identifiers.
+    pub fn lookup<'o>(&self, oid: &'o Oid) -> Option<(&Node, &'o [u32])> {
+        let n = self.tree.longest_prefix(oid.as_slice())?;
+        Some((n, oid.as_slice().get(n.oid.len()..).unwrap_or_default()))
+    }
+
+    /// A node by name (`ifDescr` or `IF-MIB::ifDescr`).
+    pub fn node_by_name(&self, name: &str) -> Option<&Node> {
+        match name.split_once("::") {
+            Some((m, n)) => self.tree.by_module_name(m, n),
+            None => self.tree.by_name(name).next(),
+        }
+    }
+
+    /// The columns of a table (given the table or its row OID), in OID order.
+    pub fn columns(&self, table: &Oid) -> Vec<&Node> {
+        let Some(t) = self.tree.exact(table.as_slice()) else {
+            return Vec::new();
+        };
+        let row = match t.kind {
+            ObjectKind::Row => t,
+            ObjectKind::Table => match self.tree.child(&t.oid, 1) {
+                Some(r) => r,
+                None => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+        self.tree
+            .nodes()
+            .iter()
+            .filter(|n| n.kind == ObjectKind::Column && n.oid.len() == row.oid.len() + 1)
+            .filter(|n| n.oid.as_slice().starts_with(row.oid.as_slice()))
+            .collect()
+    }
+
+    /// Every named node, sorted by OID.
+    pub fn nodes(&self) -> &[Node] {
+        self.tree.nodes()
+    }
+
+    /// Names of the loaded modules, in load order.
+    pub fn modules(&self) -> &[String] {
+        self.tree.modules()
     }
 }
