@@ -75,7 +75,12 @@ impl Oid {
 
     /// Decodes the content octets of a BER OBJECT IDENTIFIER. Non-minimal sub-identifiers
     /// (leading `0x80` bytes) are accepted, as net-snmp does.
+    /// Empty content (`06 00`, invalid in X.690) decodes as `0.0`, as net-snmp reads it
+    /// (snmpd answers a GET of `06 00` for `06 01 00`), so that it re-encodes consistently.
     pub fn decode_ber(content: &[u8]) -> Result<Oid, DecodeError> {
+        if content.is_empty() {
+            return Ok(Oid::from_slice(&[0, 0]));
+        }
         let mut oid = Oid::new();
         let mut acc: u64 = 0;
         let mut first = true;
@@ -250,6 +255,17 @@ mod tests {
         let o: Oid = ".2".parse().unwrap();
         assert_eq!(enc(&o), [2]);
         assert_eq!(Oid::decode_ber(&[2]).unwrap().to_string(), "0.2");
+    }
+
+    #[test]
+    fn empty_content_decodes_as_zero_zero_like_net_snmp() {
+        // Found by fuzzing: `06 00` used to decode as the empty OID, which encodes as
+        // `06 01 00` and so decoded again as 0.0, breaking decode(encode(x)) == x.
+        let o = Oid::decode_ber(&[]).unwrap();
+        assert_eq!(o.as_slice(), [0, 0]);
+        assert_eq!(enc(&o), [0]);
+        assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o);
+        assert_eq!(enc(&Oid::new()), [0]);
     }
 
     #[test]
