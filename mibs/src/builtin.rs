@@ -10,4 +10,11 @@ pub(crate) const MODULES: &[(&str, &str)] = &[
     ("SNMPv2-MIB.txt", include_str!("../modules/SNMPv2-MIB.txt")),
     ("IANAifType-MIB.txt", include_str!("../modules/IANAifType-MIB.txt")),
     ("IF-MIB.txt", include_str!("../modules/IF-MIB.txt")),
+    ("HCNUM-TC.txt", include_str!("../modules/HCNUM-TC.txt")),
+    ("HOST-RESOURCES-MIB.txt", include_str!("../modules/HOST-RESOURCES-MIB.txt")),
+    ("HOST-RESOURCES-TYPES.txt", include_str!("../modules/HOST-RESOURCES-TYPES.txt")),
+    ("NET-SNMP-MIB.txt", include_str!("../modules/NET-SNMP-MIB.txt")),
+    ("NET-SNMP-TC.txt", include_str!("../modules/NET-SNMP-TC.txt")),
+    ("UCD-SNMP-MIB.txt", include_str!("../modules/UCD-SNMP-MIB.txt")),
+    ("UCD-DISKIO-MIB.txt", include_str!("../modules/UCD-DISKIO-MIB.txt")),
 ];
