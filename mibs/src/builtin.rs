@@ -17,4 +17,13 @@ pub(crate) const MODULES: &[(&str, &str)] = &[
     ("NET-SNMP-TC.txt", include_str!("../modules/NET-SNMP-TC.txt")),
     ("UCD-SNMP-MIB.txt", include_str!("../modules/UCD-SNMP-MIB.txt")),
     ("UCD-DISKIO-MIB.txt", include_str!("../modules/UCD-DISKIO-MIB.txt")),
+    ("INET-ADDRESS-MIB.txt", include_str!("../modules/INET-ADDRESS-MIB.txt")),
+    ("IP-MIB.txt", include_str!("../modules/IP-MIB.txt")),
+    ("TCP-MIB.txt", include_str!("../modules/TCP-MIB.txt")),
+    ("UDP-MIB.txt", include_str!("../modules/UDP-MIB.txt")),
+    ("SNMP-FRAMEWORK-MIB.txt", include_str!("../modules/SNMP-FRAMEWORK-MIB.txt")),
+    ("SNMP-MPD-MIB.txt", include_str!("../modules/SNMP-MPD-MIB.txt")),
+    ("SNMP-TARGET-MIB.txt", include_str!("../modules/SNMP-TARGET-MIB.txt")),
+    ("SNMP-USER-BASED-SM-MIB.txt", include_str!("../modules/SNMP-USER-BASED-SM-MIB.txt")),
+    ("SNMP-VIEW-BASED-ACM-MIB.txt", include_str!("../modules/SNMP-VIEW-BASED-ACM-MIB.txt")),
 ];

@@ -70,7 +70,6 @@ pub(crate) fn decode(
     tree: &Tree,
     col: &Node,
     suffix: &[u32],
-    numeric_enums: bool,
 ) -> Option<String> {
     let parent = col.oid.as_slice().split_last().map(|(_, p)| p)?;
     let row = tree.exact(parent)?;
@@ -99,7 +98,8 @@ pub(crate) fn decode(
                 if syn.type_name == "InetAddressType" {
                     this_inet_type = Some(v);
                 }
-                match syn.enum_label(i64::from(v)).filter(|_| !numeric_enums) {
+                // Index enums print as labels even under -Oe.
+                match syn.enum_label(i64::from(v)) {
                     Some(l) => out.push_str(l),
                     None => {
                         let _ = write!(out, "{v}");
@@ -138,12 +138,14 @@ pub(crate) fn decode(
                 out.push_str(&inet.unwrap_or_else(|| string_part(bytes)));
             }
             BaseType::ObjectIdentifier => {
+                // net-snmp prints an OID index raw, length sub-identifier included.
                 let (oid, r) = if *implied && last {
                     (rest, &[] as &[u32])
                 } else {
                     let (&n, r) = rest.split_first()?;
                     let n = usize::try_from(n).ok()?;
-                    (r.get(..n)?, r.get(n..)?)
+                    let _ = r.get(..n)?;
+                    rest.split_at_checked(n + 1)?
                 };
                 rest = r;
                 out.push_str(

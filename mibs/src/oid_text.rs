@@ -175,7 +175,7 @@ pub(crate) fn format(tree: &Tree, oid: &Oid, opts: &OutputOptions) -> String {
         _ => out.push_str(&node.name),
     }
     let decoded = if node.kind == ObjectKind::Column && !suffix.is_empty() {
-        index::decode(tree, node, suffix, opts.numeric_enums)
+        index::decode(tree, node, suffix)
     } else {
         None
     };

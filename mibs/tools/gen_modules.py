@@ -167,6 +167,14 @@ def main():
         name, text = gen(lines)
         with open(os.path.join(HERE, "..", "modules", name + ".txt"), "w") as out:
             out.write(text)
+    # The embedded list in src/builtin.rs, in dependency order.
+    mods = ["SNMPv2-SMI", "SNMPv2-TC", "SNMPv2-CONF"] + [m for m in order if m != "SNMPv2-TC"]
+    body = "".join(f'    ("{m}.txt", include_str!("../modules/{m}.txt")),\n' for m in mods)
+    path = os.path.join(HERE, "..", "src", "builtin.rs")
+    src = open(path).read()
+    start = src.index("pub(crate) const MODULES")
+    with open(path, "w") as out:
+        out.write(src[:start] + "pub(crate) const MODULES: &[(&str, &str)] = &[\n" + body + "];\n")
 
 
 if __name__ == "__main__":
