@@ -140,6 +140,7 @@ pub fn format_integer(hint: &str, v: i64) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -167,8 +168,14 @@ mod tests {
     #[test]
     fn text_and_dotted() {
         assert_eq!(format_octets("255a", b"Linux").as_deref(), Some("Linux"));
-        assert_eq!(format_octets("1d.1d.1d.1d", &[10, 0, 0, 1]).as_deref(), Some("10.0.0.1"));
-        assert_eq!(format_octets("*1x:", &[2, 0xab, 0xcd]).as_deref(), Some("ab:cd"));
+        assert_eq!(
+            format_octets("1d.1d.1d.1d", &[10, 0, 0, 1]).as_deref(),
+            Some("10.0.0.1")
+        );
+        assert_eq!(
+            format_octets("*1x:", &[2, 0xab, 0xcd]).as_deref(),
+            Some("ab:cd")
+        );
     }
 
     #[test]

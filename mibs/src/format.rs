@@ -44,7 +44,12 @@ fn quoted_text(data: &[u8]) -> String {
 pub(crate) fn timeticks(t: u32, quick: bool) -> String {
     let cs = t % 100;
     let secs = t / 100;
-    let (d, h, m, s) = (secs / 86400, (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    let (d, h, m, s) = (
+        secs / 86400,
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60,
+    );
     if quick {
         return format!("{d}:{h}:{m:02}:{s:02}.{cs:02}");
     }
@@ -77,7 +82,11 @@ fn opaque(data: &[u8]) -> Option<(&'static str, String)> {
         0x7b if body.len() <= 9 => Some(("UInt64", uint().to_string())),
         0x7a if body.len() <= 8 => {
             let v = body.iter().fold(
-                if body.first().is_some_and(|b| b & 0x80 != 0) { -1i64 } else { 0 },
+                if body.first().is_some_and(|b| b & 0x80 != 0) {
+                    -1i64
+                } else {
+                    0
+                },
                 |a, b| (a << 8) | i64::from(*b),
             );
             Some(("Int64", v.to_string()))
@@ -105,21 +114,21 @@ fn type_label(v: &Value<'_>) -> &'static str {
 /// The text net-snmp puts in `Wrong Type (should be ...)` when the value's type does not
 /// fit the MIB syntax; `None` when it fits.
 fn mismatch(base: BaseType, v: &Value<'_>) -> Option<&'static str> {
-    let ok = match (base, v) {
+    let ok = matches!(
+        (base, v),
         (BaseType::Integer, Value::Integer(_))
-        | (BaseType::OctetString, Value::OctetString(_))
-        | (BaseType::Bits, Value::OctetString(_))
-        | (BaseType::ObjectIdentifier, Value::ObjectIdentifier(_))
-        | (BaseType::IpAddress, Value::IpAddress(_))
-        | (BaseType::Counter32, Value::Counter32(_))
-        | (BaseType::Gauge32 | BaseType::Unsigned32, Value::Gauge32(_))
-        | (BaseType::TimeTicks, Value::TimeTicks(_))
-        | (BaseType::Opaque, Value::Opaque(_))
-        | (BaseType::Counter64, Value::Counter64(_))
-        | (BaseType::Other, _) => true,
-        (_, Value::Null) => true,
-        _ => false,
-    };
+            | (BaseType::OctetString, Value::OctetString(_))
+            | (BaseType::Bits, Value::OctetString(_))
+            | (BaseType::ObjectIdentifier, Value::ObjectIdentifier(_))
+            | (BaseType::IpAddress, Value::IpAddress(_))
+            | (BaseType::Counter32, Value::Counter32(_))
+            | (BaseType::Gauge32 | BaseType::Unsigned32, Value::Gauge32(_))
+            | (BaseType::TimeTicks, Value::TimeTicks(_))
+            | (BaseType::Opaque, Value::Opaque(_))
+            | (BaseType::Counter64, Value::Counter64(_))
+            | (BaseType::Other, _)
+            | (_, Value::Null)
+    );
     if ok {
         return None;
     }
@@ -159,13 +168,13 @@ impl Mib {
             _ => {}
         }
         let syntax = node.and_then(|n| n.syntax.as_ref());
-        if let Some(s) = syntax {
-            if let Some(should) = mismatch(s.base, value) {
-                return format!(
-                    "Wrong Type (should be {should}): {}",
-                    self.value_text(None, value, opts)
-                );
-            }
+        if let Some(s) = syntax
+            && let Some(should) = mismatch(s.base, value)
+        {
+            return format!(
+                "Wrong Type (should be {should}): {}",
+                self.value_text(None, value, opts)
+            );
         }
         let units = node
             .and_then(|n| n.units.as_deref())
@@ -188,7 +197,12 @@ impl Mib {
         out
     }
 
-    fn value_body(&self, syntax: Option<&Syntax>, value: &Value<'_>, opts: &OutputOptions) -> String {
+    fn value_body(
+        &self,
+        syntax: Option<&Syntax>,
+        value: &Value<'_>,
+        opts: &OutputOptions,
+    ) -> String {
         let prefix = |label: &str, body: String| {
             if opts.quick {
                 body
@@ -210,10 +224,10 @@ impl Mib {
                         }
                         return prefix("INTEGER", v.to_string());
                     }
-                    if let Some(h) = s.hint.as_deref() {
-                        if let Some(t) = display_hint::format_integer(h, v) {
-                            return prefix("INTEGER", t);
-                        }
+                    if let Some(h) = s.hint.as_deref()
+                        && let Some(t) = display_hint::format_integer(h, v)
+                    {
+                        return prefix("INTEGER", t);
                     }
                 }
                 prefix("INTEGER", v.to_string())
@@ -221,7 +235,9 @@ impl Mib {
             Value::OctetString(data) => self.octets(syntax, data, opts),
             Value::Null => "NULL".into(),
             Value::ObjectIdentifier(oid) => prefix("OID", self.format_oid(oid, opts)),
-            Value::IpAddress(a) => prefix("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+            Value::IpAddress(a) => {
+                prefix("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]))
+            }
             Value::Counter32(v) => prefix("Counter32", v.to_string()),
             Value::Gauge32(v) => {
                 let hinted = syntax
@@ -264,10 +280,14 @@ impl Mib {
             if s.base == BaseType::Bits && !opts.hex_strings {
                 return self.bits(s, data, opts);
             }
-            if let Some(h) = s.hint.as_deref() {
-                if let Some(t) = display_hint::format_octets(h, data) {
-                    return if opts.quick { t } else { format!("STRING: {t}") };
-                }
+            if let Some(h) = s.hint.as_deref()
+                && let Some(t) = display_hint::format_octets(h, data)
+            {
+                return if opts.quick {
+                    t
+                } else {
+                    format!("STRING: {t}")
+                };
             }
         }
         if data.is_empty() {
@@ -308,6 +328,7 @@ impl Mib {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

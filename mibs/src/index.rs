@@ -66,11 +66,7 @@ fn inet_address(addr_type: Option<u32>, bytes: &[u32]) -> Option<String> {
 
 /// Decodes `suffix` as the instance of column `col`; returns the text to append after the
 /// column name (each part prefixed by `.`), or `None` when the suffix does not fit.
-pub(crate) fn decode(
-    tree: &Tree,
-    col: &Node,
-    suffix: &[u32],
-) -> Option<String> {
+pub(crate) fn decode(tree: &Tree, col: &Node, suffix: &[u32]) -> Option<String> {
     let parent = col.oid.as_slice().split_last().map(|(_, p)| p)?;
     let row = tree.exact(parent)?;
     if row.index.is_empty() {
@@ -109,12 +105,7 @@ pub(crate) fn decode(
             BaseType::IpAddress => {
                 let ip = rest.get(..4)?;
                 rest = rest.get(4..)?;
-                out.push_str(
-                    &ip.iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join("."),
-                );
+                out.push_str(&ip.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
             }
             BaseType::OctetString | BaseType::Bits | BaseType::Opaque => {
                 let (bytes, r) = if *implied && last {
@@ -148,12 +139,7 @@ pub(crate) fn decode(
                     rest.split_at_checked(n + 1)?
                 };
                 rest = r;
-                out.push_str(
-                    &oid.iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join("."),
-                );
+                out.push_str(&oid.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
             }
             BaseType::Counter64 | BaseType::Other => return None,
         }

@@ -123,7 +123,10 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
         }
         if c == '.' && at(i + 1) == Some('.') {
             i += 2;
-            out.push(Token { tok: Tok::Range, line });
+            out.push(Token {
+                tok: Tok::Range,
+                line,
+            });
             continue;
         }
         let negative_number = c == '-' && at(i + 1).is_some_and(|d| d.is_ascii_digit());
@@ -137,7 +140,10 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
             let n = s
                 .parse::<i128>()
                 .map_err(|_| (line, format!("bad number {s}")))?;
-            out.push(Token { tok: Tok::Num(n), line });
+            out.push(Token {
+                tok: Tok::Num(n),
+                line,
+            });
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
@@ -159,12 +165,16 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
             continue;
         }
         i += 1;
-        out.push(Token { tok: Tok::Sym(c), line });
+        out.push(Token {
+            tok: Tok::Sym(c),
+            line,
+        });
     }
     Ok(out)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -98,7 +98,11 @@ pub(crate) fn load(modules: &str, dirs: Option<&str>) -> Result<Arc<Tree>, MibEr
     if add_default {
         wanted.extend(builtin_names());
     }
-    for m in list.split([':', ',']).map(str::trim).filter(|m| !m.is_empty()) {
+    for m in list
+        .split([':', ','])
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         if m == "ALL" {
             wanted.extend(builtin_names());
             let mut u = user_names.clone();

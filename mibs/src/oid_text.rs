@@ -55,7 +55,8 @@ fn parse_index(oid: &mut Oid, parts: &[&str], from: usize) -> Result<(), MibErro
             .and_then(|b| b.strip_suffix('"'))
             .filter(|_| p.len() >= 2)
         {
-            let len = u32::try_from(body.len()).map_err(|_| MibError::BadSubId(remainder(parts, k)))?;
+            let len =
+                u32::try_from(body.len()).map_err(|_| MibError::BadSubId(remainder(parts, k)))?;
             push_checked(oid, len, parts, k)?;
             for b in body.bytes() {
                 push_checked(oid, u32::from(b), parts, k)?;
@@ -106,14 +107,11 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
                 push_checked(&mut oid, v, &parts, k)?;
                 continue;
             }
-            let child = tree
-                .nodes()
-                .iter()
-                .find(|n| {
-                    n.name == *p
-                        && n.oid.len() == oid.len() + 1
-                        && n.oid.as_slice().starts_with(oid.as_slice())
-                });
+            let child = tree.nodes().iter().find(|n| {
+                n.name == *p
+                    && n.oid.len() == oid.len() + 1
+                    && n.oid.as_slice().starts_with(oid.as_slice())
+            });
             match child {
                 Some(n) => oid = n.oid.clone(),
                 None if p.starts_with('"') || p.starts_with('\'') => {
@@ -187,6 +185,7 @@ pub(crate) fn format(tree: &Tree, oid: &Oid, opts: &OutputOptions) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -199,7 +198,12 @@ mod tests {
     #[test]
     fn numeric_errors_quote_the_rest() {
         let t = Tree::default();
-        let e = |s: &str| parse(&t, s).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = |s: &str| {
+            parse(&t, s)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
         assert_eq!(e("1.3.6.x.9"), "Unknown Object Identifier (x.9)");
         assert_eq!(e("1..3"), "Unknown Object Identifier (.3)");
         assert_eq!(e(".1.3.6.1.9.1."), "Unknown Object Identifier ()");
@@ -208,6 +212,9 @@ mod tests {
             e("sysDescrx.0"),
             "Unknown Object Identifier (Sub-id not found: (top) -> sysDescrx)"
         );
-        assert_eq!(e(""), "Unknown Object Identifier (Sub-id not found: (top) -> )");
+        assert_eq!(
+            e(""),
+            "Unknown Object Identifier (Sub-id not found: (top) -> )"
+        );
     }
 }

@@ -47,11 +47,8 @@ fn parse_inet_addr(text: &str) -> Option<[u8; 4]> {
 }
 
 fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    if digits.len() % 2 != 0 {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits
@@ -169,6 +166,7 @@ impl Mib {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -105,7 +105,10 @@ const MACRO_KINDS: &[(&str, NodeKind)] = &[
 /// Parses every module in `text`.
 pub fn parse_modules(text: &str) -> Result<Vec<ModuleDef>, ParseError> {
     let tokens = tokenize(text).map_err(|(line, reason)| ParseError { line, reason })?;
-    let mut p = Parser { toks: tokens, pos: 0 };
+    let mut p = Parser {
+        toks: tokens,
+        pos: 0,
+    };
     let mut modules = Vec::new();
     while !p.at_end() {
         modules.push(p.module()?);
@@ -207,7 +210,8 @@ impl Parser {
     }
 
     fn found(&self) -> String {
-        self.peek().map_or_else(|| "end of file".to_string(), describe)
+        self.peek()
+            .map_or_else(|| "end of file".to_string(), describe)
     }
 
     fn string(&mut self) -> PResult<String> {
@@ -215,7 +219,10 @@ impl Parser {
             Tok::Str(s) => Ok(s),
             other => {
                 self.pos -= 1;
-                self.err(format!("expected a quoted string, found {}", describe(&other)))
+                self.err(format!(
+                    "expected a quoted string, found {}",
+                    describe(&other)
+                ))
             }
         }
     }
@@ -223,10 +230,9 @@ impl Parser {
     fn number(&mut self) -> PResult<i128> {
         match self.next()? {
             Tok::Num(n) => Ok(n),
-            Tok::Quoted(q) => quoted_number(&q).map_or_else(
-                || self.err(format!("bad number '{q}")),
-                Ok,
-            ),
+            Tok::Quoted(q) => {
+                quoted_number(&q).map_or_else(|| self.err(format!("bad number '{q}")), Ok)
+            }
             other => {
                 self.pos -= 1;
                 self.err(format!("expected a number, found {}", describe(&other)))
@@ -302,12 +308,14 @@ impl Parser {
             m.types.push(td);
             return Ok(());
         }
-        if self.is_word("OBJECT") && matches!(self.peek_at(1), Some(Tok::Word(w)) if w == "IDENTIFIER")
+        if self.is_word("OBJECT")
+            && matches!(self.peek_at(1), Some(Tok::Word(w)) if w == "IDENTIFIER")
         {
             self.pos += 2;
             self.expect_assign()?;
             let value = self.oid_value()?;
-            m.objects.push(new_object(name, line, NodeKind::Node, value));
+            m.objects
+                .push(new_object(name, line, NodeKind::Node, value));
             return Ok(());
         }
         let kind_word = self.word()?;
@@ -537,7 +545,8 @@ impl Parser {
                 self.expect_sym('(')?;
                 let n = self.number()?;
                 self.expect_sym(')')?;
-                let n = i64::try_from(n).map_or_else(|_| self.err("enum value out of range"), Ok)?;
+                let n =
+                    i64::try_from(n).map_or_else(|_| self.err("enum value out of range"), Ok)?;
                 s.enums.push((n, label));
                 if self.is_sym(',') {
                     self.pos += 1;
@@ -637,6 +646,7 @@ fn describe_raw(t: &Tok) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -213,12 +213,14 @@ impl Tree {
             if n.kind != ObjectKind::Scalar {
                 continue;
             }
-            let tname = n.syntax.as_ref().map(|s| s.type_name.as_str()).unwrap_or("");
+            let tname = n
+                .syntax
+                .as_ref()
+                .map(|s| s.type_name.as_str())
+                .unwrap_or("");
             if tname == "SEQUENCE OF" {
                 n.kind = ObjectKind::Table;
-            } else if !n.index.is_empty()
-                || n.augments.is_some()
-                || sequence_types.contains(tname)
+            } else if !n.index.is_empty() || n.augments.is_some() || sequence_types.contains(tname)
             {
                 n.kind = ObjectKind::Row;
             }
@@ -231,26 +233,24 @@ impl Tree {
             .map(|n| (n.name.clone(), n.index.clone()))
             .collect();
         for n in &mut self.nodes {
-            if let Some(a) = &n.augments {
-                if n.index.is_empty() {
-                    n.index = row_index.get(a).cloned().unwrap_or_default();
-                }
+            if let Some(a) = &n.augments
+                && n.index.is_empty()
+            {
+                n.index = row_index.get(a).cloned().unwrap_or_default();
             }
         }
         // Columns: OBJECT-TYPEs whose parent is a row.
         for i in 0..self.nodes.len() {
             let is_col = match self.nodes.get(i) {
                 Some(n) if n.kind == ObjectKind::Scalar && n.oid.len() > 1 => {
-                    let parent = &n.oid.as_slice()[..n.oid.len() - 1];
+                    let parent = n.oid.as_slice().split_last().map_or(&[][..], |(_, p)| p);
                     self.exact(parent)
                         .is_some_and(|p| p.kind == ObjectKind::Row)
                 }
                 _ => false,
             };
-            if is_col {
-                if let Some(n) = self.nodes.get_mut(i) {
-                    n.kind = ObjectKind::Column;
-                }
+            if is_col && let Some(n) = self.nodes.get_mut(i) {
+                n.kind = ObjectKind::Column;
             }
         }
     }
@@ -337,11 +337,11 @@ fn resolve_value(parts: &[OidPart], oids: &HashMap<String, Oid>) -> Option<Oid> 
         match p {
             OidPart::Number(n) => out.push(*n),
             OidPart::NamedNumber(name, n) => {
-                if i == 0 {
-                    if let Some(root) = ROOTS.iter().find(|(r, _)| r == name) {
-                        out.push(root.1);
-                        continue;
-                    }
+                if i == 0
+                    && let Some(root) = ROOTS.iter().find(|(r, _)| r == name)
+                {
+                    out.push(root.1);
+                    continue;
                 }
                 out.push(*n);
             }

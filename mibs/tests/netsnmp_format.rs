@@ -36,7 +36,9 @@ fn ours(mib: &Mib, vbs: &[VarBind<'_>], flags: &str) -> String {
     let o = opts(flags);
     let mut s = String::new();
     // snmpbulkwalk prints the agent's final endOfMibView for the last OID.
-    let end = vbs.last().map(|v| VarBind::new(v.oid.clone(), snmp::Value::EndOfMibView));
+    let end = vbs
+        .last()
+        .map(|v| VarBind::new(v.oid.clone(), snmp::Value::EndOfMibView));
     for vb in vbs.iter().chain(end.as_ref()) {
         s.push_str(&mib.format_varbind(vb, &o));
         s.push('\n');
@@ -77,7 +79,11 @@ fn run_matrix(mib: &Mib, mib_args: &[&str], vbs: &[VarBind<'static>], tag: &str)
         args.push(&target);
         args.push(".1");
         let expected = run("snmpbulkwalk", &args);
-        total += compare(&format!("{tag} -O{flags}"), &expected, &ours(mib, vbs, flags));
+        total += compare(
+            &format!("{tag} -O{flags}"),
+            &expected,
+            &ours(mib, vbs, flags),
+        );
     }
     total
 }
@@ -98,5 +104,9 @@ fn whole_walk_matches_net_snmp() {
     let dir = modules_dir();
     let all = Mib::load("ALL", Some(&dir)).unwrap();
     let bad_all = run_matrix(&all, &["-M", &dir, "-m", "ALL"], &vbs, "ALL");
-    assert_eq!((bad_none, bad_all), (0, 0), "formatting differs from net-snmp");
+    assert_eq!(
+        (bad_none, bad_all),
+        (0, 0),
+        "formatting differs from net-snmp"
+    );
 }

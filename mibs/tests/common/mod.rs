@@ -1,7 +1,12 @@
 //! Test peers: a real net-snmp `snmpd` on a free port with its own temp dir, a minimal
 //! client walk over std UDP using the `snmp` codec, and a replay agent that serves a fixed
 //! list of varbinds so net-snmp's client tools and our formatter see identical values.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::borrow::Cow;
 use std::net::UdpSocket;
@@ -30,7 +35,11 @@ pub fn modules_dir() -> String {
 }
 
 pub fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A running snmpd; killed on drop.
@@ -85,7 +94,8 @@ impl Snmpd {
 
 fn request(port: u16, community: &str, pdu: Pdu<'static>) -> Option<Vec<VarBind<'static>>> {
     let sock = UdpSocket::bind("127.0.0.1:0").ok()?;
-    sock.set_read_timeout(Some(Duration::from_millis(500))).ok()?;
+    sock.set_read_timeout(Some(Duration::from_millis(500)))
+        .ok()?;
     let msg = Message::Community(CommunityMessage {
         version: Version::V2c,
         community: Cow::Owned(community.as_bytes().to_vec()),
@@ -148,7 +158,8 @@ impl Replay {
     pub fn start(mut vbs: Vec<VarBind<'static>>) -> Replay {
         vbs.sort_by(|a, b| a.oid.cmp(&b.oid));
         let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-        sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
         let port = sock.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
@@ -167,17 +178,20 @@ impl Replay {
                 match req.pdu_type {
                     PduType::GetRequest => {
                         for vb in &req.varbinds {
-                            out.push(vbs.iter().find(|v| v.oid == vb.oid).cloned().unwrap_or(
-                                VarBind::new(vb.oid.clone(), Value::NoSuchObject),
-                            ));
+                            out.push(
+                                vbs.iter()
+                                    .find(|v| v.oid == vb.oid)
+                                    .cloned()
+                                    .unwrap_or(VarBind::new(vb.oid.clone(), Value::NoSuchObject)),
+                            );
                         }
                     }
                     PduType::GetNextRequest => {
                         for vb in &req.varbinds {
-                            out.push(after(&vb.oid).unwrap_or(VarBind::new(
-                                vb.oid.clone(),
-                                Value::EndOfMibView,
-                            )));
+                            out.push(
+                                after(&vb.oid)
+                                    .unwrap_or(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                            );
                         }
                     }
                     PduType::GetBulkRequest => {
