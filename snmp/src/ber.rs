@@ -205,59 +205,78 @@ pub const fn tlv_len(content_len: usize) -> usize {
 
 /// Appends a tag and a minimal definite length.
 pub fn write_header(buf: &mut Vec<u8>, tag: u8, len: usize) {
-    buf.push(tag);
     if len < 0x80 {
-        buf.push(len as u8);
+        buf.extend_from_slice(&[tag, len as u8]);
     } else {
         let octets = length_len(len) - 1;
-        buf.push(0x80 | octets as u8);
-        for shift in (0..octets).rev() {
-            buf.push((len >> (8 * shift)) as u8);
+        buf.extend_from_slice(&[tag, 0x80 | octets as u8]);
+        let be = (len as u64).to_be_bytes();
+        buf.extend_from_slice(be.get(8 - octets..).unwrap_or_default());
+    }
+}
+
+/// Appends a TLV whose content `write_content` appends, then fills in its minimal length.
+/// Encoders use this instead of computing every nested length before writing: the content
+/// is written once, and only a content of 128 bytes or more moves (by a few bytes) to make
+/// room for a long-form length.
+pub fn write_tlv_with(buf: &mut Vec<u8>, tag: u8, write_content: impl FnOnce(&mut Vec<u8>)) {
+    let start = buf.len();
+    buf.extend_from_slice(&[tag, 0]);
+    write_content(buf);
+    let content_start = start + 2;
+    let len = buf.len() - content_start;
+    if len < 0x80 {
+        if let Some(b) = buf.get_mut(start + 1) {
+            *b = len as u8;
         }
+        return;
+    }
+    let octets = length_len(len) - 1;
+    if let Some(b) = buf.get_mut(start + 1) {
+        *b = 0x80 | octets as u8;
+    }
+    let end = buf.len();
+    buf.resize(end + octets, 0);
+    buf.copy_within(content_start..end, content_start + octets);
+    let be = (len as u64).to_be_bytes();
+    if let (Some(dst), Some(src)) = (
+        buf.get_mut(content_start..content_start + octets),
+        be.get(8 - octets..),
+    ) {
+        dst.copy_from_slice(src);
     }
 }
 
 /// Content length of the minimal two's-complement encoding of `v`.
 pub const fn signed_len(v: i64) -> usize {
-    let mut len = 1;
-    let mut x = v;
-    while !(x >= -128 && x <= 127) {
-        x >>= 8;
-        len += 1;
-    }
-    len
+    // A negative value needs as many bytes as its complement, a non-negative one as many
+    // as it needs as an unsigned value with a clear top bit.
+    let magnitude = if v < 0 { !v } else { v };
+    unsigned_len(magnitude as u64)
 }
 
 pub fn write_signed(buf: &mut Vec<u8>, tag: u8, v: i64) {
     let len = signed_len(v);
     write_header(buf, tag, len);
-    for shift in (0..len).rev() {
-        buf.push((v >> (8 * shift)) as u8);
-    }
+    let be = v.to_be_bytes();
+    buf.extend_from_slice(be.get(8 - len..).unwrap_or_default());
 }
 
-/// Content length of an unsigned value encoded as a non-negative INTEGER.
+/// Content length of an unsigned value encoded as a non-negative INTEGER: one byte more
+/// than its significant bytes when the top bit of the first would be set (up to 9).
 pub const fn unsigned_len(v: u64) -> usize {
-    let mut len = 1;
-    let mut x = v;
-    while x > 0x7f {
-        x >>= 8;
-        len += 1;
-    }
-    len
+    (64 - v.leading_zeros() as usize) / 8 + 1
 }
 
 pub fn write_unsigned(buf: &mut Vec<u8>, tag: u8, v: u64) {
     let len = unsigned_len(v);
     write_header(buf, tag, len);
-    for shift in (0..len).rev() {
-        // A ninth byte (shift 8) is the 0x00 sign pad; shifting a u64 by 64 would overflow.
-        buf.push(if shift >= 8 {
-            0
-        } else {
-            (v >> (8 * shift)) as u8
-        });
+    if len > 8 {
+        // The 0x00 sign pad in front of a value with bit 63 set.
+        buf.push(0);
     }
+    let be = v.to_be_bytes();
+    buf.extend_from_slice(be.get(8usize.saturating_sub(len)..).unwrap_or_default());
 }
 
 pub fn write_octets(buf: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
@@ -333,6 +352,17 @@ mod tests {
             b.resize(b.len() + len, 0);
             let mut r = Reader::new(&b);
             assert_eq!(r.read_tlv().unwrap().1.len(), len);
+        }
+    }
+
+    #[test]
+    fn tlv_with_patches_short_and_long_lengths() {
+        for len in [0usize, 1, 127, 128, 255, 256, 65535, 65536] {
+            let mut b = vec![0xee];
+            write_tlv_with(&mut b, tag::OCTET_STRING, |b| b.resize(b.len() + len, 0xab));
+            let mut want = vec![0xee];
+            write_octets(&mut want, tag::OCTET_STRING, &vec![0xab; len]);
+            assert_eq!(b, want, "{len}");
         }
     }
 

@@ -96,10 +96,11 @@ impl<'a> ScopedPdu<'a> {
     }
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
-        ber::write_header(buf, tag::SEQUENCE, self.content_len());
-        ber::write_octets(buf, tag::OCTET_STRING, &self.context_engine_id);
-        ber::write_octets(buf, tag::OCTET_STRING, &self.context_name);
-        self.pdu.encode(buf);
+        ber::write_tlv_with(buf, tag::SEQUENCE, |b| {
+            ber::write_octets(b, tag::OCTET_STRING, &self.context_engine_id);
+            ber::write_octets(b, tag::OCTET_STRING, &self.context_name);
+            self.pdu.encode(b);
+        });
     }
 }
 
@@ -230,28 +231,29 @@ impl<'a> Message<'a> {
 
     /// Appends the encoded message to `buf`.
     pub fn encode(&self, buf: &mut Vec<u8>) {
-        buf.reserve(self.encoded_len());
-        ber::write_header(buf, tag::SEQUENCE, self.content_len());
-        ber::write_signed(buf, tag::INTEGER, self.version() as i64);
-        match self {
-            Message::Community(m) => {
-                ber::write_octets(buf, tag::OCTET_STRING, &m.community);
-                m.pdu.encode(buf);
-            }
-            Message::V3(m) => {
-                let h = &m.header;
-                ber::write_header(buf, tag::SEQUENCE, h.content_len());
-                ber::write_signed(buf, tag::INTEGER, i64::from(h.msg_id));
-                ber::write_signed(buf, tag::INTEGER, i64::from(h.max_size));
-                ber::write_octets(buf, tag::OCTET_STRING, &[h.flags]);
-                ber::write_signed(buf, tag::INTEGER, i64::from(h.security_model));
-                ber::write_octets(buf, tag::OCTET_STRING, &m.security_parameters);
-                match &m.data {
-                    ScopedPduData::Plaintext(s) => s.encode(buf),
-                    ScopedPduData::Encrypted(b) => ber::write_octets(buf, tag::OCTET_STRING, b),
+        ber::write_tlv_with(buf, tag::SEQUENCE, |buf| {
+            ber::write_signed(buf, tag::INTEGER, self.version() as i64);
+            match self {
+                Message::Community(m) => {
+                    ber::write_octets(buf, tag::OCTET_STRING, &m.community);
+                    m.pdu.encode(buf);
+                }
+                Message::V3(m) => {
+                    let h = &m.header;
+                    ber::write_tlv_with(buf, tag::SEQUENCE, |b| {
+                        ber::write_signed(b, tag::INTEGER, i64::from(h.msg_id));
+                        ber::write_signed(b, tag::INTEGER, i64::from(h.max_size));
+                        ber::write_octets(b, tag::OCTET_STRING, &[h.flags]);
+                        ber::write_signed(b, tag::INTEGER, i64::from(h.security_model));
+                    });
+                    ber::write_octets(buf, tag::OCTET_STRING, &m.security_parameters);
+                    match &m.data {
+                        ScopedPduData::Plaintext(s) => s.encode(buf),
+                        ScopedPduData::Encrypted(b) => ber::write_octets(buf, tag::OCTET_STRING, b),
+                    }
                 }
             }
-        }
+        });
     }
 
     pub fn to_vec(&self) -> Vec<u8> {

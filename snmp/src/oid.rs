@@ -75,83 +75,160 @@ impl Oid {
 
     /// Decodes the content octets of a BER OBJECT IDENTIFIER. Non-minimal sub-identifiers
     /// (leading `0x80` bytes) are accepted, as net-snmp does.
+    ///
     /// Empty content (`06 00`, invalid in X.690) decodes as `0.0`, as net-snmp reads it
     /// (snmpd answers a GET of `06 00` for `06 01 00`), so that it re-encodes consistently.
     pub fn decode_ber(content: &[u8]) -> Result<Oid, DecodeError> {
-        if content.is_empty() {
+        let Some(&last) = content.last() else {
             return Ok(Oid::from_slice(&[0, 0]));
-        }
-        let mut oid = Oid::new();
-        let mut acc: u64 = 0;
-        let mut first = true;
-        let mut in_subid = false;
-        for &b in content {
-            acc = (acc << 7) | u64::from(b & 0x7f);
-            // The first encoded sub-identifier holds 40*x + y, so it may reach 2^32 + 79.
-            if acc > u64::from(u32::MAX) + 80 {
-                return Err(DecodeError::SubIdentifierOverflow);
-            }
-            in_subid = b & 0x80 != 0;
-            if in_subid {
-                continue;
-            }
-            if first {
-                let (x, y) = match acc {
-                    0..40 => (0, acc),
-                    40..80 => (1, acc - 40),
-                    _ => (2, acc - 80),
-                };
-                let y = u32::try_from(y).map_err(|_| DecodeError::SubIdentifierOverflow)?;
-                oid.0.push(x);
-                oid.0.push(y);
-                first = false;
-            } else {
-                if oid.0.len() >= MAX_SUB_IDS {
-                    return Err(DecodeError::OidTooLong);
-                }
-                let v = u32::try_from(acc).map_err(|_| DecodeError::SubIdentifierOverflow)?;
-                oid.0.push(v);
-            }
-            acc = 0;
-        }
-        if in_subid {
+        };
+        if last & 0x80 != 0 {
             return Err(DecodeError::OidTruncated);
         }
-        Ok(oid)
+        // Fast path, the common shape: every sub-identifier is one byte and all fit inline.
+        if let [first, rest @ ..] = content
+            && rest.len() < INLINE_SUB_IDS - 1
+            && content.iter().all(|&b| b < 0x80)
+        {
+            let mut buf = [0u32; INLINE_SUB_IDS];
+            let (x, y) = match *first {
+                0..40 => (0, *first),
+                40..80 => (1, *first - 40),
+                _ => (2, *first - 80),
+            };
+            let (head, tail) = buf.split_at_mut(2);
+            head.copy_from_slice(&[x, u32::from(y)]);
+            for (slot, &b) in tail.iter_mut().zip(rest) {
+                *slot = u32::from(b);
+            }
+            return Ok(Oid(SmallVec::from_buf_and_len(buf, rest.len() + 2)));
+        }
+        // Every byte without the continuation bit ends one encoded sub-identifier, and the
+        // first encoded one holds two: the exact length is known before decoding.
+        let len = content.iter().filter(|&&b| b < 0x80).count() + 1;
+        if len > MAX_SUB_IDS {
+            return Err(DecodeError::OidTooLong);
+        }
+        if len <= INLINE_SUB_IDS {
+            let mut buf = [0u32; INLINE_SUB_IDS];
+            decode_subids(content, buf.get_mut(..len).unwrap_or_default())?;
+            Ok(Oid(SmallVec::from_buf_and_len(buf, len)))
+        } else {
+            let mut v = vec![0u32; len];
+            decode_subids(content, &mut v)?;
+            Ok(Oid(SmallVec::from_vec(v)))
+        }
     }
 
-    /// The sub-identifiers as BER encodes them: the first two folded into one. A one-element
-    /// OID is encoded as its single value and an empty one as `0`, which is what net-snmp
-    /// sends for `.2` and `.` (they decode as `0.2` and `0.0`).
-    fn ber_components(&self) -> impl Iterator<Item = u64> + '_ {
-        let (head, tail): (u64, &[u32]) = match self.0.as_slice() {
+    /// The first sub-identifier as BER encodes it (the first two folded into one) and the
+    /// rest. A one-element OID is encoded as its single value and an empty one as `0`, which
+    /// is what net-snmp sends for `.2` and `.` (they decode as `0.2` and `0.0`).
+    fn ber_head_tail(&self) -> (u64, &[u32]) {
+        match self.0.as_slice() {
             [] => (0, &[]),
             [x] => (u64::from(*x), &[]),
             [x, y, rest @ ..] => (u64::from(*x) * 40 + u64::from(*y), rest),
-        };
-        std::iter::once(head).chain(tail.iter().map(|&v| u64::from(v)))
+        }
     }
 
     /// Length of the BER content octets.
     pub fn ber_content_len(&self) -> usize {
-        self.ber_components().map(base128_len).sum()
+        let (head, tail) = self.ber_head_tail();
+        tail.iter()
+            .fold(base128_len(head), |n, &v| n + base128_len(u64::from(v)))
     }
 
     /// Appends the BER content octets (no tag or length).
     pub fn encode_ber_content(&self, buf: &mut Vec<u8>) {
-        for v in self.ber_components() {
-            let n = base128_len(v);
-            for i in (0..n).rev() {
-                let byte = ((v >> (7 * i)) & 0x7f) as u8;
-                buf.push(if i == 0 { byte } else { byte | 0x80 });
+        let (head, tail) = self.ber_head_tail();
+        push_base128(buf, head);
+        // Nearly every sub-identifier after the first is below 128: one byte each, written
+        // in one go.
+        if tail.iter().all(|&v| v < 0x80) {
+            buf.extend(tail.iter().map(|&v| v as u8));
+            return;
+        }
+        for &v in tail {
+            if v < 0x80 {
+                buf.push(v as u8);
+            } else {
+                push_base128(buf, u64::from(v));
             }
         }
     }
 }
 
-fn base128_len(v: u64) -> usize {
-    let bits = 64 - v.leading_zeros() as usize;
-    bits.div_ceil(7).max(1)
+/// Sub-identifiers kept inline by [`Oid`].
+const INLINE_SUB_IDS: usize = 16;
+
+/// Decodes `content`, which ends with a complete sub-identifier and holds `out.len() - 1`
+/// encoded ones, into `out`.
+fn decode_subids(content: &[u8], out: &mut [u32]) -> Result<(), DecodeError> {
+    // The first encoded sub-identifier holds 40*x + y, so it may reach 2^32 + 79.
+    const FIRST_MAX: u64 = u32::MAX as u64 + 80;
+    let first_end = content.iter().position(|&b| b < 0x80).unwrap_or(0);
+    let (first, rest) = content
+        .split_at_checked(first_end + 1)
+        .unwrap_or((content, &[]));
+    let mut acc: u64 = 0;
+    for &b in first {
+        acc = (acc << 7) | u64::from(b & 0x7f);
+        if acc > FIRST_MAX {
+            return Err(DecodeError::SubIdentifierOverflow);
+        }
+    }
+    let (x, y) = match acc {
+        0..40 => (0, acc),
+        40..80 => (1, acc - 40),
+        _ => (2, acc - 80),
+    };
+    let y = u32::try_from(y).map_err(|_| DecodeError::SubIdentifierOverflow)?;
+    let mut slots = out.iter_mut();
+    for v in [x, y] {
+        if let Some(slot) = slots.next() {
+            *slot = v;
+        }
+    }
+    // Invariant: `acc` < 2^25, so shifting in seven more bits cannot overflow a u32.
+    let mut acc: u32 = 0;
+    for &b in rest {
+        let v = (acc << 7) | u32::from(b & 0x7f);
+        if b < 0x80 {
+            if let Some(slot) = slots.next() {
+                *slot = v;
+            }
+            acc = 0;
+        } else if v > u32::MAX >> 7 {
+            return Err(DecodeError::SubIdentifierOverflow);
+        } else {
+            acc = v;
+        }
+    }
+    Ok(())
+}
+
+const fn base128_len(v: u64) -> usize {
+    if v < 0x80 {
+        1
+    } else if v < 0x4000 {
+        2
+    } else {
+        let bits = 64 - v.leading_zeros() as usize;
+        bits.div_ceil(7)
+    }
+}
+
+/// Appends `v` in base 128, most significant group first, continuation bit on all but the
+/// last byte.
+fn push_base128(buf: &mut Vec<u8>, v: u64) {
+    let n = base128_len(v);
+    let mut bytes = [0u8; 10];
+    for (i, slot) in bytes.iter_mut().take(n).enumerate() {
+        let shift = 7 * (n - 1 - i);
+        let group = ((v >> shift) & 0x7f) as u8;
+        *slot = if i + 1 == n { group } else { group | 0x80 };
+    }
+    buf.extend_from_slice(bytes.get(..n).unwrap_or_default());
 }
 
 impl std::ops::Deref for Oid {
@@ -266,6 +343,20 @@ mod tests {
         assert_eq!(enc(&o), [0]);
         assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o);
         assert_eq!(enc(&Oid::new()), [0]);
+    }
+
+    #[test]
+    fn one_byte_fast_path_and_general_path_agree() {
+        // 2 + 13, 2 + 14 (the inline limit) and 2 + 15 sub-identifiers, all one byte each,
+        // and the same with one multi-byte sub-identifier (general path).
+        for n in [13u32, 14, 15, 40] {
+            let mut o: Oid = "1.3".parse().unwrap();
+            o.extend_from_slice(&(0..n).collect::<Vec<_>>());
+            assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o, "{n}");
+            o.push(300);
+            assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o, "{n} + 300");
+        }
+        assert_eq!(Oid::decode_ber(&[0x7f, 1]).unwrap().as_slice(), [2, 47, 1]);
     }
 
     #[test]

@@ -147,10 +147,12 @@ impl<'a> VarBind<'a> {
     }
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
-        ber::write_header(buf, tag::SEQUENCE, self.content_len());
-        ber::write_header(buf, tag::OBJECT_IDENTIFIER, self.oid.ber_content_len());
-        self.oid.encode_ber_content(buf);
-        self.value.encode(buf);
+        ber::write_tlv_with(buf, tag::SEQUENCE, |b| {
+            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| {
+                self.oid.encode_ber_content(b)
+            });
+            self.value.encode(b);
+        });
     }
 
     pub fn into_owned(self) -> VarBind<'static> {
@@ -182,10 +184,11 @@ fn varbinds_content_len(varbinds: &[VarBind<'_>]) -> usize {
 }
 
 fn encode_varbinds(buf: &mut Vec<u8>, varbinds: &[VarBind<'_>]) {
-    ber::write_header(buf, tag::SEQUENCE, varbinds_content_len(varbinds));
-    for vb in varbinds {
-        vb.encode(buf);
-    }
+    ber::write_tlv_with(buf, tag::SEQUENCE, |b| {
+        for vb in varbinds {
+            vb.encode(b);
+        }
+    });
 }
 
 /// Every PDU but the v1 trap. For GetBulkRequest, `error_status` is non-repeaters and
@@ -263,11 +266,12 @@ impl<'a> Pdu<'a> {
     }
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
-        ber::write_header(buf, self.pdu_type as u8, self.content_len());
-        ber::write_signed(buf, tag::INTEGER, self.request_id);
-        ber::write_signed(buf, tag::INTEGER, i64::from(self.error_status));
-        ber::write_signed(buf, tag::INTEGER, i64::from(self.error_index));
-        encode_varbinds(buf, &self.varbinds);
+        ber::write_tlv_with(buf, self.pdu_type as u8, |b| {
+            ber::write_signed(b, tag::INTEGER, self.request_id);
+            ber::write_signed(b, tag::INTEGER, i64::from(self.error_status));
+            ber::write_signed(b, tag::INTEGER, i64::from(self.error_index));
+            encode_varbinds(b, &self.varbinds);
+        });
     }
 
     pub fn into_owned(self) -> Pdu<'static> {
@@ -330,18 +334,16 @@ impl<'a> TrapV1Pdu<'a> {
     }
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
-        ber::write_header(buf, PduType::TrapV1 as u8, self.content_len());
-        ber::write_header(
-            buf,
-            tag::OBJECT_IDENTIFIER,
-            self.enterprise.ber_content_len(),
-        );
-        self.enterprise.encode_ber_content(buf);
-        ber::write_octets(buf, tag::IP_ADDRESS, &self.agent_addr);
-        ber::write_signed(buf, tag::INTEGER, i64::from(self.generic_trap));
-        ber::write_signed(buf, tag::INTEGER, i64::from(self.specific_trap));
-        ber::write_unsigned(buf, tag::TIMETICKS, u64::from(self.time_stamp));
-        encode_varbinds(buf, &self.varbinds);
+        ber::write_tlv_with(buf, PduType::TrapV1 as u8, |b| {
+            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| {
+                self.enterprise.encode_ber_content(b)
+            });
+            ber::write_octets(b, tag::IP_ADDRESS, &self.agent_addr);
+            ber::write_signed(b, tag::INTEGER, i64::from(self.generic_trap));
+            ber::write_signed(b, tag::INTEGER, i64::from(self.specific_trap));
+            ber::write_unsigned(b, tag::TIMETICKS, u64::from(self.time_stamp));
+            encode_varbinds(b, &self.varbinds);
+        });
     }
 
     pub fn into_owned(self) -> TrapV1Pdu<'static> {

@@ -122,10 +122,7 @@ impl<'a> Value<'a> {
             Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
                 ber::write_header(buf, t, 0)
             }
-            Value::ObjectIdentifier(o) => {
-                ber::write_header(buf, t, o.ber_content_len());
-                o.encode_ber_content(buf);
-            }
+            Value::ObjectIdentifier(o) => ber::write_tlv_with(buf, t, |b| o.encode_ber_content(b)),
             Value::IpAddress(a) => ber::write_octets(buf, t, a),
             Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
                 ber::write_unsigned(buf, t, u64::from(*v))
