@@ -10,27 +10,20 @@ fn printable(b: u32) -> bool {
     (0x20..=0x7e).contains(&b)
 }
 
-/// Renders a string index as net-snmp does: `"text"` when printable, else the bytes as
-/// dotted decimal.
+/// Renders a string index as net-snmp does: always quoted, bytes outside the printable
+/// ASCII range shown as `.`, quotes not escaped.
 fn string_part(subids: &[u32]) -> String {
-    if subids.iter().all(|b| printable(*b)) {
-        let mut s = String::from("\"");
-        for &b in subids {
-            let c = char::from_u32(b).unwrap_or('?');
-            if c == '"' || c == '\\' {
-                s.push('\\');
-            }
-            s.push(c);
-        }
-        s.push('"');
-        s
-    } else {
-        subids
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
+    let mut s = String::with_capacity(subids.len() + 2);
+    s.push('"');
+    for &b in subids {
+        s.push(if printable(b) {
+            char::from_u32(b).unwrap_or('.')
+        } else {
+            '.'
+        });
     }
+    s.push('"');
+    s
 }
 
 /// An InetAddress index after an InetAddressType index.
