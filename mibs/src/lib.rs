@@ -63,7 +63,13 @@ pub enum MibError {
     /// A bad component in a numeric/path OID: the text from that component on.
     #[error("Unknown Object Identifier ({0})")]
     BadSubId(String),
-    /// `MODULE::name` with a module that is not loaded.
+    /// An index component that does not fit the INDEX object (`"eth0" (ifIndex)`).
+    #[error("Unknown Object Identifier (Index out of range: {0})")]
+    IndexOutOfRange(String),
+    /// A name that is not a child of the node reached so far (`dod -> x`).
+    #[error("Unknown Object Identifier (Sub-id not found: {0})")]
+    NotAChild(String),
+    /// `MODULE::name` with a module that is not loaded, or a name not in it.
     #[error("Unknown Object Identifier")]
     UnknownModule(String),
     /// `-m MODULE` that cannot be found in the built-ins or `-M` directories.

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use snmp::Oid;
 
-use crate::tree::{ObjectKind, Tree};
+use crate::tree::{BaseType, Node, ObjectKind, Tree};
 use crate::{MibError, OidStyle, OutputOptions, index};
 
 const MAX_SUB_IDS: usize = 128;
@@ -45,9 +45,55 @@ fn push_checked(oid: &mut Oid, v: u32, parts: &[&str], k: usize) -> Result<(), M
     Ok(())
 }
 
-/// Appends index components (numbers and quoted strings) to `oid`.
-fn parse_index(oid: &mut Oid, parts: &[&str], from: usize) -> Result<(), MibError> {
+/// The INDEX objects of the row above a column node, with "is integer-like" flags.
+fn index_kinds(tree: &Tree, col: &Node) -> Vec<(String, bool)> {
+    if col.kind != ObjectKind::Column {
+        return Vec::new();
+    }
+    let Some(row) = col
+        .oid
+        .as_slice()
+        .split_last()
+        .and_then(|(_, p)| tree.exact(p))
+    else {
+        return Vec::new();
+    };
+    row.index
+        .iter()
+        .map(|(name, _)| {
+            let int = tree
+                .by_module_name(&row.module, name)
+                .or_else(|| tree.by_name(name).next())
+                .and_then(|n| n.syntax.as_ref())
+                .is_some_and(|s| {
+                    matches!(
+                        s.base,
+                        BaseType::Integer
+                            | BaseType::Unsigned32
+                            | BaseType::Gauge32
+                            | BaseType::Counter32
+                            | BaseType::TimeTicks
+                    )
+                });
+            (name.clone(), int)
+        })
+        .collect()
+}
+
+/// Appends index components (numbers and quoted strings) to `oid`; `kinds` are the
+/// column's INDEX objects, used for net-snmp's "Index out of range" refusal.
+fn parse_index(
+    oid: &mut Oid,
+    parts: &[&str],
+    from: usize,
+    kinds: &[(String, bool)],
+) -> Result<(), MibError> {
     for (k, p) in parts.iter().enumerate().skip(from) {
+        if let Some((name, true)) = kinds.get(k - from) {
+            if p.parse::<u32>().is_err() {
+                return Err(MibError::IndexOutOfRange(format!("{p} ({name})")));
+            }
+        }
         if let Ok(v) = p.parse::<u32>() {
             push_checked(oid, v, parts, k)?;
         } else if let Some(body) = p
@@ -85,9 +131,9 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
         let name = parts.first().copied().unwrap_or("");
         let node = tree
             .by_module_name(module, name)
-            .ok_or_else(|| MibError::UnknownName(name.to_string()))?;
+            .ok_or_else(|| MibError::UnknownModule(module.to_string()))?;
         let mut oid = node.oid.clone();
-        parse_index(&mut oid, &parts, 1)?;
+        parse_index(&mut oid, &parts, 1, &index_kinds(tree, node))?;
         return Ok(oid);
     }
     let body = text.strip_prefix('.').unwrap_or(text);
@@ -115,10 +161,15 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
             match child {
                 Some(n) => oid = n.oid.clone(),
                 None if p.starts_with('"') || p.starts_with('\'') => {
-                    parse_index(&mut oid, &parts, k)?;
+                    parse_index(&mut oid, &parts, k, &[])?;
                     return Ok(oid);
                 }
-                None => return Err(MibError::BadSubId(remainder(&parts, k))),
+                None => match tree.exact(oid.as_slice()) {
+                    Some(parent) if k > 0 => {
+                        return Err(MibError::NotAChild(format!("{} -> {p}", parent.name)));
+                    }
+                    _ => return Err(MibError::BadSubId(remainder(&parts, k))),
+                },
             }
         }
         return Ok(oid);
@@ -128,7 +179,7 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
         .next()
         .ok_or_else(|| MibError::UnknownName(first.to_string()))?;
     let mut oid = node.oid.clone();
-    parse_index(&mut oid, &parts, 1)?;
+    parse_index(&mut oid, &parts, 1, &index_kinds(tree, node))?;
     Ok(oid)
 }
 
