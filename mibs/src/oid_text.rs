@@ -89,10 +89,10 @@ fn parse_index(
     kinds: &[(String, bool)],
 ) -> Result<(), MibError> {
     for (k, p) in parts.iter().enumerate().skip(from) {
-        if let Some((name, true)) = kinds.get(k - from) {
-            if p.parse::<u32>().is_err() {
-                return Err(MibError::IndexOutOfRange(format!("{p} ({name})")));
-            }
+        if let Some((name, true)) = kinds.get(k - from)
+            && p.parse::<u32>().is_err()
+        {
+            return Err(MibError::IndexOutOfRange(format!("{p} ({name})")));
         }
         if let Ok(v) = p.parse::<u32>() {
             push_checked(oid, v, parts, k)?;
