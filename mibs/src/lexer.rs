@@ -30,11 +30,13 @@ pub(crate) struct Token {
 
 /// Splits module text into tokens; the error is `(line, reason)`.
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    // Byte-wise: every delimiter is ASCII, so slices between them stay valid UTF-8.
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 6);
     let mut i = 0usize;
     let mut line = 1u32;
-    let at = |i: usize| chars.get(i).copied();
+    let at = |i: usize| bytes.get(i).map(|b| char::from(*b));
+    let slice = |a: usize, b: usize| text.get(a..b).unwrap_or("").to_string();
     while let Some(c) = at(i) {
         if c == '\n' {
             line += 1;
@@ -62,23 +64,21 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
         let start_line = line;
         if c == '"' {
             i += 1;
-            let mut s = String::new();
+            let start = i;
             loop {
                 match at(i) {
                     None => return Err((start_line, "unterminated quoted string".into())),
-                    Some('"') => {
-                        i += 1;
-                        break;
-                    }
+                    Some('"') => break,
                     Some(ch) => {
                         if ch == '\n' {
                             line += 1;
                         }
-                        s.push(ch);
                         i += 1;
                     }
                 }
             }
+            let s = slice(start, i);
+            i += 1;
             out.push(Token {
                 tok: Tok::Str(s),
                 line: start_line,
@@ -131,12 +131,12 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
         }
         let negative_number = c == '-' && at(i + 1).is_some_and(|d| d.is_ascii_digit());
         if c.is_ascii_digit() || negative_number {
-            let mut s = String::from(c);
+            let start = i;
             i += 1;
-            while let Some(d) = at(i).filter(|d| d.is_ascii_digit()) {
-                s.push(d);
+            while at(i).is_some_and(|d| d.is_ascii_digit()) {
                 i += 1;
             }
+            let s = slice(start, i);
             let n = s
                 .parse::<i128>()
                 .map_err(|_| (line, format!("bad number {s}")))?;
@@ -147,19 +147,18 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
-            let mut s = String::from(c);
+            let start = i;
             i += 1;
             while let Some(d) = at(i) {
                 let hyphen_ok = d == '-' && at(i + 1) != Some('-');
                 if d.is_ascii_alphanumeric() || d == '_' || hyphen_ok {
-                    s.push(d);
                     i += 1;
                 } else {
                     break;
                 }
             }
             out.push(Token {
-                tok: Tok::Word(s),
+                tok: Tok::Word(slice(start, i)),
                 line,
             });
             continue;

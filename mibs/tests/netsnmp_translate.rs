@@ -243,10 +243,14 @@ fn parse_matches_snmptranslate_numeric() {
 
 #[test]
 fn builtin_load_is_fast_and_complete() {
-    let t = std::time::Instant::now();
-    let m = Mib::load("ALL", None).unwrap();
-    let elapsed = t.elapsed();
-    eprintln!("loading all built-in modules took {elapsed:?}");
+    let mut best = std::time::Duration::MAX;
+    let mut m = Mib::default();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        m = Mib::load("ALL", None).unwrap();
+        best = best.min(t.elapsed());
+    }
+    eprintln!("loading all built-in modules took {best:?} (best of 5)");
     assert!(m.modules().len() >= 20);
     assert!(m.node_by_name("IF-MIB::ifHCInOctets").is_some());
     assert_eq!(
