@@ -88,6 +88,9 @@ pub enum MibError {
     /// `snmpset` integer that does not parse or fit.
     #[error("Value out of range ({0})")]
     OutOfRange(String),
+    /// `snmpset` type letter that does not fit the object's MIB syntax, or `=` without one.
+    #[error("Bad variable type ({0})")]
+    BadVariableType(String),
     /// `snmpset` type letter net-snmp refuses.
     #[error("Bad object type: {0}")]
     BadType(char),

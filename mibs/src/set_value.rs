@@ -64,6 +64,57 @@ fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+fn base_name(base: BaseType) -> &'static str {
+    match base {
+        BaseType::Integer => "INTEGER",
+        BaseType::OctetString => "OCTET STRING",
+        BaseType::ObjectIdentifier => "OBJECT IDENTIFIER",
+        BaseType::Bits => "BITS",
+        BaseType::IpAddress => "IpAddress",
+        BaseType::Counter32 => "Counter32",
+        BaseType::Gauge32 => "Gauge32",
+        BaseType::Unsigned32 => "Unsigned32",
+        BaseType::TimeTicks => "Timeticks",
+        BaseType::Opaque => "Opaque",
+        BaseType::Counter64 => "Counter64",
+        BaseType::Other => "",
+    }
+}
+
+/// net-snmp refuses a type letter that does not fit the MIB syntax of a known object.
+fn check_type(node: Option<&Node>, letter: char) -> Result<(), MibError> {
+    let Some(base) = node.and_then(|n| n.syntax.as_ref()).map(|s| s.base) else {
+        return Ok(());
+    };
+    let (given, fits) = match letter {
+        'i' => ("INTEGER", base == BaseType::Integer),
+        'u' => (
+            "Unsigned32",
+            matches!(base, BaseType::Gauge32 | BaseType::Unsigned32),
+        ),
+        't' => ("Timeticks", base == BaseType::TimeTicks),
+        'a' => ("IpAddress", base == BaseType::IpAddress),
+        'o' => ("OBJECT IDENTIFIER", base == BaseType::ObjectIdentifier),
+        's' | 'x' | 'd' => (
+            "OCTET STRING",
+            matches!(
+                base,
+                BaseType::OctetString | BaseType::Bits | BaseType::Opaque
+            ),
+        ),
+        'b' => ("BITS", base == BaseType::Bits),
+        _ => return Ok(()),
+    };
+    if fits || base == BaseType::Other {
+        Ok(())
+    } else {
+        Err(MibError::BadVariableType(format!(
+            "Type of attribute is {}, not {given}",
+            base_name(base)
+        )))
+    }
+}
+
 impl Mib {
     pub(crate) fn set_value(
         &self,
@@ -78,10 +129,7 @@ impl Mib {
         });
         let letter = if type_char == '=' {
             let Some(base) = node.and_then(|n| n.syntax.as_ref()).map(|s| s.base) else {
-                return Err(MibError::Other(format!(
-                    "{}: Unknown object type",
-                    self.format_oid(oid, &crate::OutputOptions::default())
-                )));
+                return Err(MibError::BadVariableType("\"=\"".into()));
             };
             match base {
                 BaseType::Integer => 'i',
@@ -97,6 +145,7 @@ impl Mib {
         } else {
             type_char
         };
+        check_type(node, letter)?;
         match letter {
             'i' => self.integer_value(node, text),
             'u' => Ok(Value::Gauge32(parse_wrapping_u32(text)?)),
@@ -169,6 +218,45 @@ impl Mib {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_letters_checked_against_mib() {
+        let m = Mib::builtin();
+        let oid = |s: &str| m.parse_oid(s).unwrap();
+        let e = |o: &str, t: char, v: &str| {
+            m.value_for_set(&oid(o), t, v)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            e("sysContact.0", 'i', "5"),
+            "Bad variable type (Type of attribute is OCTET STRING, not INTEGER)"
+        );
+        assert_eq!(
+            e("ifSpeed.1", 't', "5"),
+            "Bad variable type (Type of attribute is Gauge32, not Timeticks)"
+        );
+        assert_eq!(
+            e("ifInOctets.1", 'u', "5"),
+            "Bad variable type (Type of attribute is Counter32, not Unsigned32)"
+        );
+        assert_eq!(
+            e("ifAdminStatus.1", '=', "bogus"),
+            "Value out of range (bogus)"
+        );
+        assert_eq!(
+            m.value_for_set(&oid("ifAdminStatus.1"), '=', "up"),
+            Ok(Value::Integer(1))
+        );
+        assert_eq!(
+            m.value_for_set(&oid("sysName.0"), '=', "abc"),
+            Ok(Value::OctetString(Cow::Borrowed(b"abc")))
+        );
+        assert_eq!(e("1.3.6.1.9.9.0", '=', "5"), "Bad variable type (\"=\")");
+        assert_eq!(e("sysLocation.0", 'x', "0g"), "Bad value notation (0g)");
+        assert_eq!(e("sysLocation.0", 'c', "5"), "Bad object type: c");
+    }
 
     #[test]
     fn unsigned_wraps_like_strtoul() {
