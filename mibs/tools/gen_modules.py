@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Expands Osprey's compact module specs (tools/spec/*.spec) into SMIv2 module files
-(modules/*.txt). The spec facts come from the RFCs and net-snmp's documented MIB objects;
+(modules/*.txt) and the embedded list in src/builtin.rs (run `cargo fmt -p osprey-mibs`
+afterwards). The spec facts come from the RFCs and net-snmp's documented MIB objects;
 the generated text (layout, descriptions) is our own.
 
 Spec lines (fields separated by '|'):
