@@ -40,11 +40,10 @@ pub struct UsageError(pub String);
 /// string. Those only net-snmp's v3 or debug code uses are accepted and kept for later.
 const WITH_ARG: &str = "vcrtOmMCuleEnaAxXZDLIPYTsS";
 
-/// `-C` letters whose value is the next command-line word rather than attached.
-const APP_OPTION_NEXT_WORD: &str = "fwE";
-
 impl SnmpArgs {
-    pub fn parse(args: &[String]) -> Result<SnmpArgs, UsageError> {
+    /// Parses `args`; `next_word_app_options` lists the `-C` letters that, for this
+    /// command, take the following word as their value (snmptable's `-Cf SEP`).
+    pub fn parse(args: &[String], next_word_app_options: &str) -> Result<SnmpArgs, UsageError> {
         let mut out = SnmpArgs {
             version: None,
             community: None,
@@ -88,7 +87,7 @@ impl SnmpArgs {
                     attached.to_string()
                 };
                 if letter == 'C' {
-                    i = out.push_app_options(&value, args, i)?;
+                    i = out.push_app_options(&value, args, i, next_word_app_options)?;
                 } else {
                     out.set_option(letter, &value)?;
                 }
@@ -160,16 +159,17 @@ impl SnmpArgs {
         Ok(())
     }
 
-    /// Records `-C` letters; `n`/`r` take the rest of the word as their number and
-    /// `f`/`w`/`E` take the next word. Returns the index of the next unread word.
+    /// Records `-C` letters; `n`/`r` take the rest of the word as their number and the
+    /// letters in `next_word` take the next word. Returns the index of the next unread word.
     fn push_app_options(
         &mut self,
         value: &str,
         args: &[String],
         mut i: usize,
+        next_word: &str,
     ) -> Result<usize, UsageError> {
         for (pos, letter) in value.char_indices() {
-            if APP_OPTION_NEXT_WORD.contains(letter) {
+            if next_word.contains(letter) {
                 let v = args
                     .get(i)
                     .cloned()
@@ -232,7 +232,11 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> SnmpArgs {
-        SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>()).unwrap()
+        SnmpArgs::parse(
+            &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
+            "f",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -266,8 +270,12 @@ mod tests {
 
     #[test]
     fn errors() {
-        let p =
-            |s: &str| SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>());
+        let p = |s: &str| {
+            SnmpArgs::parse(
+                &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
+                "",
+            )
+        };
         assert!(p("-v 4 host").is_err());
         assert!(p("-t").is_err());
         assert!(p("-Oz host").is_err());

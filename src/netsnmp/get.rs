@@ -17,7 +17,7 @@ pub enum Kind {
 }
 
 pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
-    let s = Session::open(argv).await?;
+    let s = Session::open(argv, "").await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }

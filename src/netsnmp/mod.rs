@@ -105,8 +105,10 @@ pub struct Session {
 }
 
 impl Session {
-    pub async fn open(argv: &[String]) -> Result<Session, Failure> {
-        let args = SnmpArgs::parse(argv)?;
+    /// Parses the arguments (see [`SnmpArgs::parse`] for `next_word_app_options`), loads
+    /// the MIBs and connects the client.
+    pub async fn open(argv: &[String], next_word_app_options: &str) -> Result<Session, Failure> {
+        let args = SnmpArgs::parse(argv, next_word_app_options)?;
         let mib = match &args.mibs {
             None if args.mib_dirs.is_none() => Mib::builtin(),
             modules => Mib::load(
@@ -152,6 +154,10 @@ impl Session {
     /// net-snmp's timeout message; snmpget and snmpgetnext end it with a full stop, the
     /// other tools do not.
     pub fn timeout_message(&self, full_stop: bool) -> String {
-        format!("Timeout: No Response from {}{}", self.agent, if full_stop { "." } else { "" })
+        format!(
+            "Timeout: No Response from {}{}",
+            self.agent,
+            if full_stop { "." } else { "" }
+        )
     }
 }

@@ -9,7 +9,7 @@ use super::errors::write_packet_error;
 use super::{Failure, Session, UsageError};
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv).await?;
+    let s = Session::open(argv, "").await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }

@@ -3,7 +3,7 @@
 use super::{Failure, Session};
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv).await?;
+    let s = Session::open(argv, "fw").await?;
     let name = s.operands.first().cloned().unwrap_or_default();
     Err(Failure::Message(format!("Was that a table? {name}")))
 }

@@ -15,7 +15,7 @@ use super::{Failure, Session, UsageError};
 const MIB_2: [u32; 6] = [1, 3, 6, 1, 2, 1];
 
 pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
-    let s = Session::open(argv).await?;
+    let s = Session::open(argv, "E").await?;
     let root = match s.operands.as_slice() {
         [] => Oid::from(MIB_2),
         [one] => s.parse_oid(one)?,

@@ -25,7 +25,9 @@ impl FrozenAgent {
         objects.sort_by(|a, b| a.oid.cmp(&b.oid));
         objects.dedup_by(|a, b| a.oid == b.oid);
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
         let port = socket.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
@@ -33,12 +35,20 @@ impl FrozenAgent {
         let thread = std::thread::spawn(move || {
             let mut buf = vec![0u8; 65535];
             while !stop2.load(Ordering::Relaxed) {
-                let Ok((n, from)) = socket.recv_from(&mut buf) else { continue };
-                let Some(reply) = answer(&objects, &community, &buf[..n]) else { continue };
+                let Ok((n, from)) = socket.recv_from(&mut buf) else {
+                    continue;
+                };
+                let Some(reply) = answer(&objects, &community, &buf[..n]) else {
+                    continue;
+                };
                 let _ = socket.send_to(&reply, from);
             }
         });
-        FrozenAgent { port, stop, thread: Some(thread) }
+        FrozenAgent {
+            port,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     pub fn addr(&self) -> String {
@@ -56,7 +66,9 @@ impl Drop for FrozenAgent {
 }
 
 fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Option<Vec<u8>> {
-    let Ok(Message::Community(msg)) = Message::decode(datagram) else { return None };
+    let Ok(Message::Community(msg)) = Message::decode(datagram) else {
+        return None;
+    };
     if *msg.community != *community {
         return None;
     }
@@ -77,8 +89,14 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
                     }
                     None => {
                         let parent = &vb.oid[..vb.oid.len().saturating_sub(1)];
-                        let instance = objects.iter().any(|o| o.oid.len() == vb.oid.len() && o.oid.starts_with(&Oid::from(parent)));
-                        let value = if instance { Value::NoSuchInstance } else { Value::NoSuchObject };
+                        let instance = objects.iter().any(|o| {
+                            o.oid.len() == vb.oid.len() && o.oid.starts_with(&Oid::from(parent))
+                        });
+                        let value = if instance {
+                            Value::NoSuchInstance
+                        } else {
+                            Value::NoSuchObject
+                        };
                         out.push(VarBind::new(vb.oid.clone(), value));
                     }
                 }
@@ -97,10 +115,16 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
             }
         }
         PduType::GetBulkRequest if !v1 => {
-            let n = usize::try_from(req.non_repeaters().max(0)).unwrap_or(0).min(req.varbinds.len());
+            let n = usize::try_from(req.non_repeaters().max(0))
+                .unwrap_or(0)
+                .min(req.varbinds.len());
             let (non_rep, rep) = req.varbinds.split_at(n);
             for vb in non_rep {
-                out.push(next_after(&vb.oid).cloned().unwrap_or(VarBind::new(vb.oid.clone(), Value::EndOfMibView)));
+                out.push(
+                    next_after(&vb.oid)
+                        .cloned()
+                        .unwrap_or(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                );
             }
             if !rep.is_empty() {
                 let max_reps = usize::try_from(req.max_repetitions().max(0)).unwrap_or(0);
@@ -133,7 +157,13 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
     let reply = Message::Community(CommunityMessage {
         version: msg.version,
         community: Cow::Borrowed(community),
-        pdu: Pdus::Pdu(Pdu { pdu_type: PduType::Response, request_id: req.request_id, error_status: status, error_index: index, varbinds }),
+        pdu: Pdus::Pdu(Pdu {
+            pdu_type: PduType::Response,
+            request_id: req.request_id,
+            error_status: status,
+            error_index: index,
+            varbinds,
+        }),
     });
     Some(reply.to_vec())
 }

@@ -1,7 +1,12 @@
 //! Shared harness for the end-to-end tests: free loopback ports, temporary directories,
 //! a real Net-SNMP `snmpd` started per test, a frozen agent that replays a recorded tree
 //! deterministically, and running command-line tools with captured output.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 pub mod frozen_agent;
 
@@ -12,7 +17,11 @@ use std::time::{Duration, Instant};
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
 pub fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// True when the Net-SNMP tools are installed (`scripts/test.sh` installs them).
@@ -26,7 +35,10 @@ pub fn have_netsnmp() -> bool {
 macro_rules! require_netsnmp {
     () => {
         if !common::have_netsnmp() {
-            assert!(std::env::var_os("CI").is_none(), "net-snmp tools missing in CI");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "net-snmp tools missing in CI"
+            );
             eprintln!("skipped: net-snmp (snmpd, snmp) not installed; run scripts/test.sh");
             return;
         }
@@ -112,7 +124,18 @@ impl Snmpd {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            let out = run("snmpget", &["-v2c", "-c", "public", "-r0", "-t0.3", &self.addr(), ".1.3.6.1.2.1.1.3.0"]);
+            let out = run(
+                "snmpget",
+                &[
+                    "-v2c",
+                    "-c",
+                    "public",
+                    "-r0",
+                    "-t0.3",
+                    &self.addr(),
+                    ".1.3.6.1.2.1.1.3.0",
+                ],
+            );
             if out.code == 0 {
                 return true;
             }
@@ -140,7 +163,12 @@ pub fn first_differences(a: &str, b: &str) -> String {
     for i in 0..al.len().max(bl.len()) {
         let (x, y) = (al.get(i), bl.get(i));
         if x != y {
-            out += &format!("line {}:\n  net-snmp: {:?}\n  osprey:   {:?}\n", i + 1, x, y);
+            out += &format!(
+                "line {}:\n  net-snmp: {:?}\n  osprey:   {:?}\n",
+                i + 1,
+                x,
+                y
+            );
             shown += 1;
             if shown == 8 {
                 break;
