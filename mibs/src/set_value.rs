@@ -153,7 +153,7 @@ impl Mib {
             'a' => parse_inet_addr(text)
                 .map(Value::IpAddress)
                 .ok_or_else(|| bad(text)),
-            'o' => Ok(Value::ObjectIdentifier(self.parse_oid(text)?)),
+            'o' => Ok(Value::oid(self.parse_oid(text)?)),
             's' => Ok(Value::OctetString(Cow::Owned(text.as_bytes().to_vec()))),
             'x' => parse_hex(text)
                 .map(|b| Value::OctetString(Cow::Owned(b)))

@@ -70,26 +70,23 @@ fn crafted() -> Vec<VarBind<'static>> {
         vb("1.3.6.1.9.14", Value::Opaque(Cow::Owned(vec![1, 2, 3]))),
         vb(
             "1.3.6.1.9.15",
-            Value::ObjectIdentifier("1.3.6.1.2.1.2.2.1.2.7".parse().unwrap()),
+            Value::oid("1.3.6.1.2.1.2.2.1.2.7".parse().unwrap()),
         ),
         vb("1.3.6.1.9.16", Value::IpAddress([10, 0, 0, 255])),
         vb("1.3.6.1.9.17", Value::Gauge32(0)),
         vb("1.3.6.1.9.18", Value::Counter32(7)),
         vb("1.3.6.1.9.19", Value::NoSuchObject),
         vb("1.3.6.1.9.20", Value::NoSuchInstance),
-        vb(
-            "1.3.6.1.9.21",
-            Value::ObjectIdentifier("0.0".parse().unwrap()),
-        ),
+        vb("1.3.6.1.9.21", Value::oid("0.0".parse().unwrap())),
         vb(
             "1.3.6.1.9.22",
-            Value::ObjectIdentifier("1.3.6.1.4.1.8072.3.2.10".parse().unwrap()),
+            Value::oid("1.3.6.1.4.1.8072.3.2.10".parse().unwrap()),
         ),
         // With MIBs: hints, enums, units, wrong types.
         vb("1.3.6.1.2.1.1.1.0", s(b"Linux box 6.1 \"q\"")),
         vb(
             "1.3.6.1.2.1.1.2.0",
-            Value::ObjectIdentifier("1.3.6.1.4.1.8072.3.2.10".parse().unwrap()),
+            Value::oid("1.3.6.1.4.1.8072.3.2.10".parse().unwrap()),
         ),
         vb("1.3.6.1.2.1.1.3.0", Value::Counter32(5)),
         vb("1.3.6.1.2.1.1.4.0", Value::Integer(5)),
@@ -120,7 +117,7 @@ fn crafted() -> Vec<VarBind<'static>> {
         vb("1.3.6.1.2.1.25.2.2.0", Value::Integer(2048)),
         vb(
             "1.3.6.1.2.1.25.2.3.1.2.1",
-            Value::ObjectIdentifier("1.3.6.1.2.1.25.2.1.2".parse().unwrap()),
+            Value::oid("1.3.6.1.2.1.25.2.1.2".parse().unwrap()),
         ),
         vb("1.3.6.1.2.1.25.2.3.1.4.1", Value::Integer(4096)),
         vb("1.3.6.1.2.1.25.4.2.1.7.1", Value::Integer(1)),
@@ -178,7 +175,7 @@ fn crafted() -> Vec<VarBind<'static>> {
         vb("1.3.6.1.2.1.4.20.1.1.10.0", Value::IpAddress([10, 0, 0, 1])),
         vb(
             "1.3.6.1.2.1.1.9.1.2.1",
-            Value::ObjectIdentifier("1.3.6.1.6.3.1".parse().unwrap()),
+            Value::oid("1.3.6.1.6.3.1".parse().unwrap()),
         ),
         vb("1.3.6.1.2.1.4.31.1.1.3.2", Value::Counter32(3)),
         vb("1.3.6.1.2.1.4.31.1.1.3.9", Value::Counter32(3)),

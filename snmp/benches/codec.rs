@@ -37,7 +37,7 @@ fn if_row_response() -> Vec<u8> {
         VarBind::new(col(16), Value::Counter32(2_987_654_321)),
         VarBind::new(col(17), Value::Counter32(39_876_543)),
         VarBind::new(col(21), Value::Gauge32(0)),
-        VarBind::new(col(22), Value::ObjectIdentifier(Oid::from_slice(&[0, 0]))),
+        VarBind::new(col(22), Value::oid(Oid::from_slice(&[0, 0]))),
         VarBind::new(xcol(6), Value::Counter64(81_234_567_890_123)),
         VarBind::new(xcol(10), Value::Counter64(77_987_654_321_098)),
     ];

@@ -79,29 +79,39 @@ impl Oid {
     /// Empty content (`06 00`, invalid in X.690) decodes as `0.0`, as net-snmp reads it
     /// (snmpd answers a GET of `06 00` for `06 01 00`), so that it re-encodes consistently.
     pub fn decode_ber(content: &[u8]) -> Result<Oid, DecodeError> {
+        let mut oid = Oid::new();
+        oid.decode_ber_into(content)?;
+        Ok(oid)
+    }
+
+    /// [`Oid::decode_ber`] into an existing OID (replacing its sub-identifiers), so a
+    /// decoder can fill a varbind in place instead of moving the OID through return values.
+    pub fn decode_ber_into(&mut self, content: &[u8]) -> Result<(), DecodeError> {
+        self.0.clear();
         let Some(&last) = content.last() else {
-            return Ok(Oid::from_slice(&[0, 0]));
+            self.0.extend_from_slice(&[0, 0]);
+            return Ok(());
         };
         if last & 0x80 != 0 {
             return Err(DecodeError::OidTruncated);
         }
-        // Fast path, the common shape: every sub-identifier is one byte and all fit inline.
+        // Fast path, the common shape: every sub-identifier is one byte.
         if let [first, rest @ ..] = content
-            && rest.len() < INLINE_SUB_IDS - 1
             && content.iter().all(|&b| b < 0x80)
         {
-            let mut buf = [0u32; INLINE_SUB_IDS];
+            if rest.len() + 2 > MAX_SUB_IDS {
+                return Err(DecodeError::OidTooLong);
+            }
             let (x, y) = match *first {
                 0..40 => (0, *first),
                 40..80 => (1, *first - 40),
                 _ => (2, *first - 80),
             };
-            let (head, tail) = buf.split_at_mut(2);
-            head.copy_from_slice(&[x, u32::from(y)]);
-            for (slot, &b) in tail.iter_mut().zip(rest) {
-                *slot = u32::from(b);
-            }
-            return Ok(Oid(SmallVec::from_buf_and_len(buf, rest.len() + 2)));
+            self.0.reserve(rest.len() + 2);
+            self.0.push(x);
+            self.0.push(u32::from(y));
+            self.0.extend(rest.iter().map(|&b| u32::from(b)));
+            return Ok(());
         }
         // Every byte without the continuation bit ends one encoded sub-identifier, and the
         // first encoded one holds two: the exact length is known before decoding.
@@ -109,15 +119,8 @@ impl Oid {
         if len > MAX_SUB_IDS {
             return Err(DecodeError::OidTooLong);
         }
-        if len <= INLINE_SUB_IDS {
-            let mut buf = [0u32; INLINE_SUB_IDS];
-            decode_subids(content, buf.get_mut(..len).unwrap_or_default())?;
-            Ok(Oid(SmallVec::from_buf_and_len(buf, len)))
-        } else {
-            let mut v = vec![0u32; len];
-            decode_subids(content, &mut v)?;
-            Ok(Oid(SmallVec::from_vec(v)))
-        }
+        self.0.resize(len, 0);
+        decode_subids(content, &mut self.0)
     }
 
     /// The first sub-identifier as BER encodes it (the first two folded into one) and the

@@ -170,11 +170,19 @@ pub fn decode_varbinds(content: &[u8]) -> Result<Vec<VarBind<'_>>, DecodeError> 
     let mut out = Vec::with_capacity((content.len() / 6).min(64));
     while !list.is_empty() {
         let mut vb = Reader::new(list.expect(tag::SEQUENCE)?);
-        let oid = Oid::decode_ber(vb.expect(tag::OBJECT_IDENTIFIER)?)?;
+        let oid_content = vb.expect(tag::OBJECT_IDENTIFIER)?;
         let (t, c) = vb.read_tlv()?;
-        let value = Value::decode(t, c)?;
         vb.finish("varbind")?;
-        out.push(VarBind { oid, value });
+        let value = Value::decode(t, c)?;
+        // The OID is decoded in place: moving OIDs through return values was a measurable
+        // share of decoding time (memmove in profiles).
+        out.push(VarBind {
+            oid: Oid::new(),
+            value,
+        });
+        if let Some(slot) = out.last_mut() {
+            slot.oid.decode_ber_into(oid_content)?;
+        }
     }
     Ok(out)
 }

@@ -220,7 +220,7 @@ fn v2c_get_many_types() {
     assert_eq!(
         values(p),
         [
-            &Value::ObjectIdentifier(oid("1.3.6.1.4.1.8072.3.2.10")),
+            &Value::oid(oid("1.3.6.1.4.1.8072.3.2.10")),
             &Value::TimeTicks(53),
             &Value::Gauge32(10_000_000),
             &Value::Counter32(1_161_464),
@@ -338,7 +338,7 @@ fn v2c_trap() {
         values(p),
         [
             &Value::TimeTicks(12345),
-            &Value::ObjectIdentifier(oid("1.3.6.1.6.3.1.1.5.3")),
+            &Value::oid(oid("1.3.6.1.6.3.1.1.5.3")),
             &Value::Integer(2),
             &Value::Integer(2),
             &Value::Integer(2)
@@ -356,7 +356,7 @@ fn v2c_inform_and_its_response() {
     ];
     let want_values = [
         Value::TimeTicks(12345),
-        Value::ObjectIdentifier(oid("1.3.6.1.6.3.1.1.5.4")),
+        Value::oid(oid("1.3.6.1.6.3.1.1.5.4")),
         Value::Integer(2),
         s(b"ifb0"),
     ];

@@ -597,7 +597,7 @@ impl Rng {
             0 => Value::Integer(self.i32_edgy()),
             1 => Value::OctetString(Cow::Owned(self.bytes(400))),
             2 => Value::Null,
-            3 => Value::ObjectIdentifier(self.oid()),
+            3 => Value::oid(self.oid()),
             4 => Value::IpAddress((self.next() as u32).to_be_bytes()),
             5 => Value::Counter32(self.u32_edgy()),
             6 => Value::Gauge32(self.u32_edgy()),
