@@ -15,7 +15,7 @@ pub const MAX_SUB_IDS: usize = 128;
 /// An object identifier. Up to 16 sub-identifiers live inline, so the OIDs of nearly every
 /// MIB object and table row cost no allocation.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Oid(SmallVec<[u32; 16]>);
+pub struct Oid(SmallVec<[u32; INLINE_SUB_IDS]>);
 
 /// Why a dotted OID string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
