@@ -67,8 +67,7 @@ impl SnmpArgs {
                 out.positional.push(arg.clone());
                 continue;
             };
-            let mut chars = flags.char_indices();
-            while let Some((pos, letter)) = chars.next() {
+            for (pos, letter) in flags.char_indices() {
                 if !WITH_ARG.contains(letter) {
                     match letter {
                         'd' | 'H' => continue,
