@@ -31,10 +31,7 @@ fn main() -> ExitCode {
         eprintln!("osprey: unknown command '{command}'\n\n{USAGE}");
         return ExitCode::from(1);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("osprey: cannot start the async runtime: {e}");

@@ -6,41 +6,22 @@
 //! exceptions, sets, system group strings) go to the live snmpd.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+use std::path::Path;
 
-use common::frozen_agent::FrozenAgent;
-use common::{Snmpd, assert_same, osprey, run};
-use snmp::{Client, ClientConfig, Oid, Value, VarBind, Version, WalkMode};
+use snmp::Value;
+use testkit::{FrozenAgent, Output, Snmpd, assert_same, require_netsnmp, run};
 
-fn record_tree(addr: &str) -> Vec<VarBind<'static>> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let client = Client::connect(
-            addr.parse().unwrap(),
-            ClientConfig {
-                version: Version::V2c,
-                ..ClientConfig::default()
-            },
-        )
-        .await
-        .unwrap();
-        let (vbs, _) = client
-            .walk(
-                Oid::from([1]),
-                WalkMode::GetBulk {
-                    max_repetitions: 50,
-                },
-            )
-            .collect()
-            .await
-            .unwrap();
-        vbs.into_iter()
-            .filter(|vb| !vb.value.is_exception())
-            .collect()
-    })
+fn osprey(args: &[&str]) -> Output {
+    run(env!("CARGO_BIN_EXE_osprey"), args)
+}
+
+/// A frozen copy of a fresh snmpd's whole tree.
+fn frozen_snmpd_tree() -> FrozenAgent {
+    let snmpd = Snmpd::start("");
+    let tree = testkit::udp::walk_tree(snmpd.port, "public");
+    assert!(tree.len() > 500, "recorded only {} objects", tree.len());
+    assert!(tree.iter().any(|vb| matches!(vb.value, Value::Counter64(_))), "no Counter64 in the tree");
+    FrozenAgent::start(tree, "public")
 }
 
 /// Runs net-snmp's `tool` and `osprey cmd` with the same arguments and compares them.
@@ -50,66 +31,33 @@ fn compare(tool: &str, cmd: &str, args: &[&str]) {
     ours_args.extend_from_slice(args);
     let mut ours = osprey(&ours_args);
     // Messages that name the program ("snmpbulkget: Cannot send V2 PDU on V1 session").
-    ours.stderr = ours
-        .stderr
-        .replace(&format!("osprey {cmd}:"), &format!("{tool}:"));
+    ours.stderr = ours.stderr.replace(&format!("osprey {cmd}:"), &format!("{tool}:"));
     assert_same(&format!("{tool} {}", args.join(" ")), &theirs, &ours);
 }
 
 #[test]
 fn whole_tree_walks_match_without_mibs() {
     require_netsnmp!();
-    let snmpd = Snmpd::start("");
-    let tree = record_tree(&snmpd.addr());
-    assert!(tree.len() > 500, "recorded only {} objects", tree.len());
-    assert!(
-        tree.iter()
-            .any(|vb| matches!(vb.value, Value::Counter64(_))),
-        "no Counter64 in the tree"
-    );
-    let agent = FrozenAgent::start(tree, "public");
+    let agent = frozen_snmpd_tree();
     let addr = agent.addr();
     // Every -O flag is compared value by value in the mibs crate's tests; here a few
     // combinations prove the command line carries them through.
     for flags in ["-Of", "-Oqv", "-Onqt", "-Ox"] {
-        compare(
-            "snmpbulkwalk",
-            "bulkwalk",
-            &[
-                "-v2c", "-c", "public", "-m", "", "-Cr50", flags, &addr, ".1",
-            ],
-        );
+        compare("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", "-m", "", "-Cr50", flags, &addr, ".1"]);
     }
-    compare(
-        "snmpbulkwalk",
-        "bulkwalk",
-        &["-v2c", "-c", "public", "-m", "", &addr, ".1"],
-    );
-    compare(
-        "snmpwalk",
-        "walk",
-        &["-v2c", "-c", "public", "-m", "", &addr, ".1"],
-    );
-    compare(
-        "snmpwalk",
-        "walk",
-        &["-v1", "-c", "public", "-m", "", &addr, ".1"],
-    );
-    compare(
-        "snmpwalk",
-        "walk",
-        &["-v2c", "-c", "public", "-m", "", "-Cp", &addr],
-    );
+    compare("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", "-m", "", &addr, ".1"]);
+    compare("snmpwalk", "walk", &["-v2c", "-c", "public", "-m", "", &addr, ".1"]);
+    compare("snmpwalk", "walk", &["-v1", "-c", "public", "-m", "", &addr, ".1"]);
+    compare("snmpwalk", "walk", &["-v2c", "-c", "public", "-m", "", "-Cp", &addr]);
 }
 
 /// Osprey's default (every built-in module) against net-snmp given the same modules as files.
 #[test]
 fn whole_tree_walks_match_with_builtin_mibs() {
     require_netsnmp!();
-    let snmpd = Snmpd::start("");
-    let agent = FrozenAgent::start(record_tree(&snmpd.addr()), "public");
+    let agent = frozen_snmpd_tree();
     let addr = agent.addr();
-    let mib_dir = common::mib_dir();
+    let mib_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("mibs/modules");
     let dir = mib_dir.to_str().unwrap();
     for flags in [&[][..], &["-Os"][..], &["-OqUe"][..]] {
         let mut theirs_args = vec!["-v2c", "-c", "public", "-Cr50", "-M", dir, "-m", "ALL"];
@@ -126,35 +74,11 @@ fn whole_tree_walks_match_with_builtin_mibs() {
     // Names on the command line resolve through the same modules.
     let theirs = run(
         "snmpget",
-        &[
-            "-v2c",
-            "-c",
-            "public",
-            "-M",
-            dir,
-            "-m",
-            "ALL",
-            &addr,
-            "SNMPv2-MIB::sysContact.0",
-            "ifNumber.0",
-        ],
+        &["-v2c", "-c", "public", "-M", dir, "-m", "ALL", &addr, "SNMPv2-MIB::sysContact.0", "ifNumber.0"],
     );
-    let ours = osprey(&[
-        "get",
-        "-v2c",
-        "-c",
-        "public",
-        &addr,
-        "SNMPv2-MIB::sysContact.0",
-        "ifNumber.0",
-    ]);
+    let ours = osprey(&["get", "-v2c", "-c", "public", &addr, "SNMPv2-MIB::sysContact.0", "ifNumber.0"]);
     assert_same("get by name", &theirs, &ours);
-    let theirs = run(
-        "snmpwalk",
-        &[
-            "-v2c", "-c", "public", "-M", dir, "-m", "ALL", &addr, "system",
-        ],
-    );
+    let theirs = run("snmpwalk", &["-v2c", "-c", "public", "-M", dir, "-m", "ALL", &addr, "system"]);
     let ours = osprey(&["walk", "-v2c", "-c", "public", &addr, "system"]);
     assert_same("walk system", &theirs, &ours);
 }
@@ -170,205 +94,52 @@ fn get_family_matches_live_snmpd() {
         (
             "snmpget",
             "get",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.2.1.1.4.0",
-                ".1.3.6.1.2.1.1.5.0",
-                ".1.3.6.1.2.1.1.6.0",
-            ],
+            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.4.0", ".1.3.6.1.2.1.1.5.0", ".1.3.6.1.2.1.1.6.0"],
         ),
         (
             "snmpget",
             "get",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.2.1.1.99.0",
-                ".1.3.6.1.2.1.1.1.1",
-                ".1.3.6.1.2.1.1.2.0",
-            ],
+            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.99.0", ".1.3.6.1.2.1.1.1.1", ".1.3.6.1.2.1.1.2.0"],
         ),
+        ("snmpget", "get", &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.99.0", ".1.3.6.1.2.1.1.5.0"]),
+        ("snmpget", "get", &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.99.0"]),
+        ("snmpget", "get", &["-v1", "-c", "public", "-Cf", a, ".1.3.6.1.2.1.1.99.0", ".1.3.6.1.2.1.1.5.0"]),
+        ("snmpget", "get", &["-v2c", "-c", "public", "-On", a, "1.3.6.1.2.1.1.9.1.3.1"]),
+        ("snmpgetnext", "getnext", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.4.0", ".1.3.6.1.2.1.1.9.1.2"]),
         (
-            "snmpget",
-            "get",
-            &[
-                "-v1",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.2.1.1.99.0",
-                ".1.3.6.1.2.1.1.5.0",
-            ],
-        ),
-        (
-            "snmpget",
-            "get",
-            &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.99.0"],
-        ),
-        (
-            "snmpget",
-            "get",
-            &[
-                "-v1",
-                "-c",
-                "public",
-                "-Cf",
-                a,
-                ".1.3.6.1.2.1.1.99.0",
-                ".1.3.6.1.2.1.1.5.0",
-            ],
-        ),
-        (
-            "snmpget",
-            "get",
-            &["-v2c", "-c", "public", "-On", a, "1.3.6.1.2.1.1.9.1.3.1"],
+            "snmpgetnext",
+            "getnext",
+            &["-v2c", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.2"],
         ),
         (
             "snmpgetnext",
             "getnext",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.2.1.1.4.0",
-                ".1.3.6.1.2.1.1.9.1.2",
-            ],
-        ),
-        (
-            "snmpgetnext",
-            "getnext",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.2",
-            ],
-        ),
-        (
-            "snmpgetnext",
-            "getnext",
-            &[
-                "-v1",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.2",
-                ".1.3.6.1.2.1.1.4.0",
-            ],
+            &["-v1", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.2", ".1.3.6.1.2.1.1.4.0"],
         ),
         (
             "snmpbulkget",
             "bulkget",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                "-Cn1",
-                "-Cr3",
-                a,
-                ".1.3.6.1.2.1.1.3.0",
-                ".1.3.6.1.2.1.1.4",
-            ],
+            &["-v2c", "-c", "public", "-Cn1", "-Cr3", a, ".1.3.6.1.2.1.1.3.0", ".1.3.6.1.2.1.1.4"],
         ),
         (
             "snmpbulkget",
             "bulkget",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                "-Cr5",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.1",
-            ],
+            &["-v2c", "-c", "public", "-Cr5", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1.1"],
         ),
-        (
-            "snmpbulkget",
-            "bulkget",
-            &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.3.0"],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.9.1.3"],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.4.0"],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.99"],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.99"],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &[
-                "-v1",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1",
-            ],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1",
-            ],
-        ),
-        (
-            "snmpwalk",
-            "walk",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                "-Cp",
-                "-Ci",
-                a,
-                ".1.3.6.1.2.1.1.9.1.2",
-            ],
-        ),
+        ("snmpbulkget", "bulkget", &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.3.0"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.9.1.3"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.4.0"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.99"]),
+        ("snmpwalk", "walk", &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.99"]),
+        ("snmpwalk", "walk", &["-v1", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", "-Cp", "-Ci", a, ".1.3.6.1.2.1.1.9.1.2"]),
+        ("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", "-Cr3", a, ".1.3.6.1.2.1.1.9"]),
+        ("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.1.0"]),
         (
             "snmpbulkwalk",
             "bulkwalk",
-            &["-v2c", "-c", "public", "-Cr3", a, ".1.3.6.1.2.1.1.9"],
-        ),
-        (
-            "snmpbulkwalk",
-            "bulkwalk",
-            &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.1.0"],
-        ),
-        (
-            "snmpbulkwalk",
-            "bulkwalk",
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                a,
-                ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1",
-            ],
+            &["-v2c", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1"],
         ),
     ];
     for (tool, cmd, args) in cases {
@@ -389,36 +160,9 @@ fn set_matches_live_snmpd() {
         &["-v1", "-c", "public", a, ".1.3.6.1.2.1.1.5.0", "s", "nope"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.3.0", "t", "5"],
         &["-v1", "-c", "private", a, ".1.3.6.1.2.1.1.3.0", "t", "5"],
-        &[
-            "-v2c",
-            "-c",
-            "private",
-            a,
-            ".1.3.6.1.2.1.1.5.0",
-            "s",
-            "renamed",
-            ".1.3.6.1.2.1.1.3.0",
-            "t",
-            "5",
-        ],
-        &[
-            "-v2c",
-            "-c",
-            "private",
-            a,
-            ".1.3.6.1.2.1.1.5.0",
-            "s",
-            "renamed by osprey",
-        ],
-        &[
-            "-v2c",
-            "-c",
-            "private",
-            a,
-            ".1.3.6.1.2.1.1.5.0",
-            "x",
-            "41 42 43",
-        ],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "renamed", ".1.3.6.1.2.1.1.3.0", "t", "5"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "renamed by osprey"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "x", "41 42 43"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "i", "5"],
     ];
     for args in cases {
@@ -431,70 +175,27 @@ fn set_matches_live_snmpd() {
 #[test]
 fn dead_agent_and_usage_errors_match() {
     require_netsnmp!();
-    let port = common::free_udp_port();
+    let port = testkit::free_udp_port();
     let a = format!("127.0.0.1:{port}");
-    for (tool, cmd) in [
-        ("snmpget", "get"),
-        ("snmpgetnext", "getnext"),
-        ("snmpwalk", "walk"),
-        ("snmpbulkwalk", "bulkwalk"),
-    ] {
-        compare(
-            tool,
-            cmd,
-            &[
-                "-v2c",
-                "-c",
-                "public",
-                "-m",
-                "",
-                "-t",
-                "0.2",
-                "-r",
-                "1",
-                &a,
-                ".1.3.6.1.2.1.1.3.0",
-            ],
-        );
+    for (tool, cmd) in
+        [("snmpget", "get"), ("snmpgetnext", "getnext"), ("snmpwalk", "walk"), ("snmpbulkwalk", "bulkwalk")]
+    {
+        compare(tool, cmd, &["-v2c", "-c", "public", "-m", "", "-t", "0.2", "-r", "1", &a, ".1.3.6.1.2.1.1.3.0"]);
     }
     compare(
         "snmpget",
         "get",
-        &[
-            "-v2c",
-            "-c",
-            "public",
-            "-m",
-            "",
-            "-t",
-            "0.2",
-            "-r",
-            "0",
-            &format!("udp6:[::1]:{port}"),
-            ".1.3",
-        ],
+        &["-v2c", "-c", "public", "-m", "", "-t", "0.2", "-r", "0", &format!("udp6:[::1]:{port}"), ".1.3"],
     );
     // Unknown names with no MIBs loaded: same message, same exit code.
-    compare(
-        "snmpget",
-        "get",
-        &["-v2c", "-c", "public", "-m", "", &a, "sysDescr.0"],
-    );
+    compare("snmpget", "get", &["-v2c", "-c", "public", "-m", "", &a, "sysDescr.0"]);
     // Usage errors: same first line and exit code (the usage text itself names our tool).
-    for args in [
-        &["-v2c", "-c", "public", &a][..],
-        &["-v2c", &a, ".1.3"][..],
-        &["-v2c", "-c", "public"][..],
-    ] {
+    for args in [&["-v2c", "-c", "public", &a][..], &["-v2c", &a, ".1.3"][..], &["-v2c", "-c", "public"][..]] {
         let theirs = run("snmpget", args);
         let mut ours_args = vec!["get"];
         ours_args.extend_from_slice(args);
         let ours = osprey(&ours_args);
-        assert_eq!(
-            theirs.stderr.lines().next(),
-            ours.stderr.lines().next(),
-            "{args:?}"
-        );
+        assert_eq!(theirs.stderr.lines().next(), ours.stderr.lines().next(), "{args:?}");
         assert_eq!(theirs.code, ours.code, "{args:?}");
     }
 }

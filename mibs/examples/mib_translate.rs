@@ -26,17 +26,12 @@ fn main() {
             }
         },
     };
-    let numeric = OutputOptions {
-        oid_style: OidStyle::Numeric,
-        ..OutputOptions::default()
-    };
+    let numeric = OutputOptions { oid_style: OidStyle::Numeric, ..OutputOptions::default() };
     for o in oids {
         match mib.parse_oid(&o) {
-            Ok(oid) => println!(
-                "{} {}",
-                mib.format_oid(&oid, &numeric),
-                mib.format_oid(&oid, &OutputOptions::default())
-            ),
+            Ok(oid) => {
+                println!("{} {}", mib.format_oid(&oid, &numeric), mib.format_oid(&oid, &OutputOptions::default()))
+            }
             Err(e) => println!("{o}: {e}"),
         }
     }

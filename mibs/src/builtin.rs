@@ -6,66 +6,24 @@
 pub(crate) const MODULES: &[(&str, &str)] = &[
     ("SNMPv2-SMI.txt", include_str!("../modules/SNMPv2-SMI.txt")),
     ("SNMPv2-TC.txt", include_str!("../modules/SNMPv2-TC.txt")),
-    (
-        "SNMPv2-CONF.txt",
-        include_str!("../modules/SNMPv2-CONF.txt"),
-    ),
+    ("SNMPv2-CONF.txt", include_str!("../modules/SNMPv2-CONF.txt")),
     ("SNMPv2-MIB.txt", include_str!("../modules/SNMPv2-MIB.txt")),
-    (
-        "IANAifType-MIB.txt",
-        include_str!("../modules/IANAifType-MIB.txt"),
-    ),
+    ("IANAifType-MIB.txt", include_str!("../modules/IANAifType-MIB.txt")),
     ("IF-MIB.txt", include_str!("../modules/IF-MIB.txt")),
     ("HCNUM-TC.txt", include_str!("../modules/HCNUM-TC.txt")),
-    (
-        "HOST-RESOURCES-MIB.txt",
-        include_str!("../modules/HOST-RESOURCES-MIB.txt"),
-    ),
-    (
-        "HOST-RESOURCES-TYPES.txt",
-        include_str!("../modules/HOST-RESOURCES-TYPES.txt"),
-    ),
-    (
-        "NET-SNMP-MIB.txt",
-        include_str!("../modules/NET-SNMP-MIB.txt"),
-    ),
-    (
-        "NET-SNMP-TC.txt",
-        include_str!("../modules/NET-SNMP-TC.txt"),
-    ),
-    (
-        "UCD-SNMP-MIB.txt",
-        include_str!("../modules/UCD-SNMP-MIB.txt"),
-    ),
-    (
-        "UCD-DISKIO-MIB.txt",
-        include_str!("../modules/UCD-DISKIO-MIB.txt"),
-    ),
-    (
-        "INET-ADDRESS-MIB.txt",
-        include_str!("../modules/INET-ADDRESS-MIB.txt"),
-    ),
+    ("HOST-RESOURCES-MIB.txt", include_str!("../modules/HOST-RESOURCES-MIB.txt")),
+    ("HOST-RESOURCES-TYPES.txt", include_str!("../modules/HOST-RESOURCES-TYPES.txt")),
+    ("NET-SNMP-MIB.txt", include_str!("../modules/NET-SNMP-MIB.txt")),
+    ("NET-SNMP-TC.txt", include_str!("../modules/NET-SNMP-TC.txt")),
+    ("UCD-SNMP-MIB.txt", include_str!("../modules/UCD-SNMP-MIB.txt")),
+    ("UCD-DISKIO-MIB.txt", include_str!("../modules/UCD-DISKIO-MIB.txt")),
+    ("INET-ADDRESS-MIB.txt", include_str!("../modules/INET-ADDRESS-MIB.txt")),
     ("IP-MIB.txt", include_str!("../modules/IP-MIB.txt")),
     ("TCP-MIB.txt", include_str!("../modules/TCP-MIB.txt")),
     ("UDP-MIB.txt", include_str!("../modules/UDP-MIB.txt")),
-    (
-        "SNMP-FRAMEWORK-MIB.txt",
-        include_str!("../modules/SNMP-FRAMEWORK-MIB.txt"),
-    ),
-    (
-        "SNMP-MPD-MIB.txt",
-        include_str!("../modules/SNMP-MPD-MIB.txt"),
-    ),
-    (
-        "SNMP-TARGET-MIB.txt",
-        include_str!("../modules/SNMP-TARGET-MIB.txt"),
-    ),
-    (
-        "SNMP-USER-BASED-SM-MIB.txt",
-        include_str!("../modules/SNMP-USER-BASED-SM-MIB.txt"),
-    ),
-    (
-        "SNMP-VIEW-BASED-ACM-MIB.txt",
-        include_str!("../modules/SNMP-VIEW-BASED-ACM-MIB.txt"),
-    ),
+    ("SNMP-FRAMEWORK-MIB.txt", include_str!("../modules/SNMP-FRAMEWORK-MIB.txt")),
+    ("SNMP-MPD-MIB.txt", include_str!("../modules/SNMP-MPD-MIB.txt")),
+    ("SNMP-TARGET-MIB.txt", include_str!("../modules/SNMP-TARGET-MIB.txt")),
+    ("SNMP-USER-BASED-SM-MIB.txt", include_str!("../modules/SNMP-USER-BASED-SM-MIB.txt")),
+    ("SNMP-VIEW-BASED-ACM-MIB.txt", include_str!("../modules/SNMP-VIEW-BASED-ACM-MIB.txt")),
 ];

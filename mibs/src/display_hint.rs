@@ -49,13 +49,7 @@ fn parse_octet_hint(hint: &str) -> Option<Vec<OctetSpec>> {
         } else {
             None
         };
-        specs.push(OctetSpec {
-            star,
-            len,
-            fmt,
-            sep,
-            term,
-        });
+        specs.push(OctetSpec { star, len, fmt, sep, term });
     }
     if specs.is_empty() { None } else { Some(specs) }
 }
@@ -146,36 +140,21 @@ mod tests {
 
     #[test]
     fn mac_address() {
-        assert_eq!(
-            format_octets("1x:", &[0x52, 0x54, 0, 0x12, 0x34, 0x56]).as_deref(),
-            Some("52:54:0:12:34:56")
-        );
+        assert_eq!(format_octets("1x:", &[0x52, 0x54, 0, 0x12, 0x34, 0x56]).as_deref(), Some("52:54:0:12:34:56"));
     }
 
     #[test]
     fn date_and_time() {
         let d = [0x07, 0xea, 0x0b, 0x1a, 0x05, 0x27, 0x08, 0x00, b'+', 0, 0];
-        assert_eq!(
-            format_octets("2d-1d-1d,1d:1d:1d.1d,1a1d:1d", &d).as_deref(),
-            Some("2026-11-26,5:39:8.0,+0:0")
-        );
-        assert_eq!(
-            format_octets("2d-1d-1d,1d:1d:1d.1d,1a1d:1d", &d[..8]).as_deref(),
-            Some("2026-11-26,5:39:8.0")
-        );
+        assert_eq!(format_octets("2d-1d-1d,1d:1d:1d.1d,1a1d:1d", &d).as_deref(), Some("2026-11-26,5:39:8.0,+0:0"));
+        assert_eq!(format_octets("2d-1d-1d,1d:1d:1d.1d,1a1d:1d", &d[..8]).as_deref(), Some("2026-11-26,5:39:8.0"));
     }
 
     #[test]
     fn text_and_dotted() {
         assert_eq!(format_octets("255a", b"Linux").as_deref(), Some("Linux"));
-        assert_eq!(
-            format_octets("1d.1d.1d.1d", &[10, 0, 0, 1]).as_deref(),
-            Some("10.0.0.1")
-        );
-        assert_eq!(
-            format_octets("*1x:", &[2, 0xab, 0xcd]).as_deref(),
-            Some("ab:cd")
-        );
+        assert_eq!(format_octets("1d.1d.1d.1d", &[10, 0, 0, 1]).as_deref(), Some("10.0.0.1"));
+        assert_eq!(format_octets("*1x:", &[2, 0xab, 0xcd]).as_deref(), Some("ab:cd"));
     }
 
     #[test]

@@ -44,12 +44,7 @@ fn quoted_text(data: &[u8]) -> String {
 pub(crate) fn timeticks(t: u32, quick: bool) -> String {
     let cs = t % 100;
     let secs = t / 100;
-    let (d, h, m, s) = (
-        secs / 86400,
-        (secs / 3600) % 24,
-        (secs / 60) % 60,
-        secs % 60,
-    );
+    let (d, h, m, s) = (secs / 86400, (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
     if quick {
         return format!("{d}:{h}:{m:02}:{s:02}.{cs:02}");
     }
@@ -81,14 +76,9 @@ fn opaque(data: &[u8]) -> Option<(&'static str, String)> {
         0x76 if body.len() <= 9 => Some(("Counter64", uint().to_string())),
         0x7b if body.len() <= 9 => Some(("UInt64", uint().to_string())),
         0x7a if body.len() <= 8 => {
-            let v = body.iter().fold(
-                if body.first().is_some_and(|b| b & 0x80 != 0) {
-                    -1i64
-                } else {
-                    0
-                },
-                |a, b| (a << 8) | i64::from(*b),
-            );
+            let v = body.iter().fold(if body.first().is_some_and(|b| b & 0x80 != 0) { -1i64 } else { 0 }, |a, b| {
+                (a << 8) | i64::from(*b)
+            });
             Some(("Int64", v.to_string()))
         }
         _ => None,
@@ -148,12 +138,7 @@ fn mismatch(base: BaseType, v: &Value<'_>) -> Option<&'static str> {
 }
 
 impl Mib {
-    pub(crate) fn value_text(
-        &self,
-        node: Option<&Node>,
-        value: &Value<'_>,
-        opts: &OutputOptions,
-    ) -> String {
+    pub(crate) fn value_text(&self, node: Option<&Node>, value: &Value<'_>, opts: &OutputOptions) -> String {
         match value {
             Value::NoSuchObject => {
                 return "No Such Object available on this agent at this OID".into();
@@ -162,8 +147,7 @@ impl Mib {
                 return "No Such Instance currently exists at this OID".into();
             }
             Value::EndOfMibView => {
-                return "No more variables left in this MIB View (It is past the end of the MIB tree)"
-                    .into();
+                return "No more variables left in this MIB View (It is past the end of the MIB tree)".into();
             }
             _ => {}
         }
@@ -171,14 +155,9 @@ impl Mib {
         if let Some(s) = syntax
             && let Some(should) = mismatch(s.base, value)
         {
-            return format!(
-                "Wrong Type (should be {should}): {}",
-                self.value_text(None, value, opts)
-            );
+            return format!("Wrong Type (should be {should}): {}", self.value_text(None, value, opts));
         }
-        let units = node
-            .and_then(|n| n.units.as_deref())
-            .filter(|_| !opts.no_units);
+        let units = node.and_then(|n| n.units.as_deref()).filter(|_| !opts.no_units);
         let mut out = self.value_body(syntax, value, opts);
         if let Some(u) = units {
             match value {
@@ -197,18 +176,9 @@ impl Mib {
         out
     }
 
-    fn value_body(
-        &self,
-        syntax: Option<&Syntax>,
-        value: &Value<'_>,
-        opts: &OutputOptions,
-    ) -> String {
+    fn value_body(&self, syntax: Option<&Syntax>, value: &Value<'_>, opts: &OutputOptions) -> String {
         let prefix = |label: &str, body: String| {
-            if opts.quick {
-                body
-            } else {
-                format!("{label}: {body}")
-            }
+            if opts.quick { body } else { format!("{label}: {body}") }
         };
         match value {
             Value::Integer(i) => {
@@ -216,11 +186,7 @@ impl Mib {
                 if let Some(s) = syntax {
                     if !s.enums.is_empty() {
                         if let Some(label) = s.enum_label(v).filter(|_| !opts.numeric_enums) {
-                            return if opts.quick {
-                                label.to_string()
-                            } else {
-                                format!("INTEGER: {label}({v})")
-                            };
+                            return if opts.quick { label.to_string() } else { format!("INTEGER: {label}({v})") };
                         }
                         return prefix("INTEGER", v.to_string());
                     }
@@ -235,14 +201,11 @@ impl Mib {
             Value::OctetString(data) => self.octets(syntax, data, opts),
             Value::Null => "NULL".into(),
             Value::ObjectIdentifier(oid) => prefix("OID", self.format_oid(oid, opts)),
-            Value::IpAddress(a) => {
-                prefix("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]))
-            }
+            Value::IpAddress(a) => prefix("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
             Value::Counter32(v) => prefix("Counter32", v.to_string()),
             Value::Gauge32(v) => {
-                let hinted = syntax
-                    .and_then(|s| s.hint.as_deref())
-                    .and_then(|h| display_hint::format_integer(h, i64::from(*v)));
+                let hinted =
+                    syntax.and_then(|s| s.hint.as_deref()).and_then(|h| display_hint::format_integer(h, i64::from(*v)));
                 prefix("Gauge32", hinted.unwrap_or_else(|| v.to_string()))
             }
             Value::TimeTicks(t) => {
@@ -283,11 +246,7 @@ impl Mib {
             if let Some(h) = s.hint.as_deref()
                 && let Some(t) = display_hint::format_octets(h, data)
             {
-                return if opts.quick {
-                    t
-                } else {
-                    format!("STRING: {t}")
-                };
+                return if opts.quick { t } else { format!("STRING: {t}") };
             }
         }
         if data.is_empty() {
@@ -360,10 +319,7 @@ mod tests {
 
     #[test]
     fn opaque_float() {
-        assert_eq!(
-            opaque(&[0x9f, 0x78, 4, 0x41, 0x20, 0, 0]),
-            Some(("Float", "10.000000".to_string()))
-        );
+        assert_eq!(opaque(&[0x9f, 0x78, 4, 0x41, 0x20, 0, 0]), Some(("Float", "10.000000".to_string())));
         assert_eq!(opaque(&[1, 2]), None);
     }
 }

@@ -16,11 +16,7 @@ fn string_part(subids: &[u32]) -> String {
     let mut s = String::with_capacity(subids.len() + 2);
     s.push('"');
     for &b in subids {
-        s.push(if printable(b) {
-            char::from_u32(b).unwrap_or('.')
-        } else {
-            '.'
-        });
+        s.push(if printable(b) { char::from_u32(b).unwrap_or('.') } else { '.' });
     }
     s.push('"');
     s
@@ -31,10 +27,7 @@ fn inet_address(addr_type: Option<u32>, bytes: &[u32]) -> Option<String> {
     match (addr_type, bytes.len()) {
         (Some(1), 4) | (Some(3), 8) => {
             let (ip, zone) = bytes.split_at(4);
-            let mut s = format!(
-                "\"{}\"",
-                ip.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-            );
+            let mut s = format!("\"{}\"", ip.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
             if let [a, b, c, d] = zone {
                 s.pop();
                 let z = (a << 24) | (b << 16) | (c << 8) | d;
@@ -70,9 +63,7 @@ pub(crate) fn decode(tree: &Tree, col: &Node, suffix: &[u32]) -> Option<String> 
     let mut prev_inet_type: Option<u32> = None;
     for (i, (name, implied)) in row.index.iter().enumerate() {
         let last = i + 1 == row.index.len();
-        let idx = tree
-            .by_module_name(&row.module, name)
-            .or_else(|| tree.by_name(name).next())?;
+        let idx = tree.by_module_name(&row.module, name).or_else(|| tree.by_name(name).next())?;
         let syn = idx.syntax.as_ref()?;
         out.push('.');
         let mut this_inet_type = None;
@@ -114,11 +105,7 @@ pub(crate) fn decode(tree: &Tree, col: &Node, suffix: &[u32]) -> Option<String> 
                 if bytes.iter().any(|b| *b > 255) {
                     return None;
                 }
-                let inet = if syn.type_name == "InetAddress" {
-                    inet_address(prev_inet_type, bytes)
-                } else {
-                    None
-                };
+                let inet = if syn.type_name == "InetAddress" { inet_address(prev_inet_type, bytes) } else { None };
                 out.push_str(&inet.unwrap_or_else(|| string_part(bytes)));
             }
             BaseType::ObjectIdentifier => {

@@ -79,10 +79,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
             }
             let s = slice(start, i);
             i += 1;
-            out.push(Token {
-                tok: Tok::Str(s),
-                line: start_line,
-            });
+            out.push(Token { tok: Tok::Str(s), line: start_line });
             continue;
         }
         if c == '\'' {
@@ -107,26 +104,17 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
                 s.push(r.to_ascii_uppercase());
                 i += 1;
             }
-            out.push(Token {
-                tok: Tok::Quoted(s),
-                line: start_line,
-            });
+            out.push(Token { tok: Tok::Quoted(s), line: start_line });
             continue;
         }
         if c == ':' && at(i + 1) == Some(':') && at(i + 2) == Some('=') {
             i += 3;
-            out.push(Token {
-                tok: Tok::Assign,
-                line,
-            });
+            out.push(Token { tok: Tok::Assign, line });
             continue;
         }
         if c == '.' && at(i + 1) == Some('.') {
             i += 2;
-            out.push(Token {
-                tok: Tok::Range,
-                line,
-            });
+            out.push(Token { tok: Tok::Range, line });
             continue;
         }
         let negative_number = c == '-' && at(i + 1).is_some_and(|d| d.is_ascii_digit());
@@ -137,13 +125,8 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
                 i += 1;
             }
             let s = slice(start, i);
-            let n = s
-                .parse::<i128>()
-                .map_err(|_| (line, format!("bad number {s}")))?;
-            out.push(Token {
-                tok: Tok::Num(n),
-                line,
-            });
+            let n = s.parse::<i128>().map_err(|_| (line, format!("bad number {s}")))?;
+            out.push(Token { tok: Tok::Num(n), line });
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
@@ -157,17 +140,11 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, (u32, String)> {
                     break;
                 }
             }
-            out.push(Token {
-                tok: Tok::Word(slice(start, i)),
-                line,
-            });
+            out.push(Token { tok: Tok::Word(slice(start, i)), line });
             continue;
         }
         i += 1;
-        out.push(Token {
-            tok: Tok::Sym(c),
-            line,
-        });
+        out.push(Token { tok: Tok::Sym(c), line });
     }
     Ok(out)
 }
@@ -178,11 +155,7 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        tokenize(s)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.tok)
-            .collect()
+        tokenize(s).unwrap_or_default().into_iter().map(|t| t.tok).collect()
     }
 
     #[test]
@@ -210,12 +183,7 @@ mod tests {
     fn strings_and_inline_comments() {
         assert_eq!(
             toks("a -- x -- b \"q\nr\" 'FF'h"),
-            vec![
-                Tok::Word("a".into()),
-                Tok::Word("b".into()),
-                Tok::Str("q\nr".into()),
-                Tok::Quoted("FFH".into()),
-            ]
+            vec![Tok::Word("a".into()), Tok::Word("b".into()), Tok::Str("q\nr".into()), Tok::Quoted("FFH".into()),]
         );
         assert!(tokenize("\"open").is_err());
     }

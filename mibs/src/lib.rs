@@ -54,6 +54,30 @@ pub struct OutputOptions {
     pub no_units: bool,
 }
 
+impl OutputOptions {
+    /// Applies net-snmp `-O` letters (`-Oqv` gives `"qv"`). Letters net-snmp knows whose
+    /// output differences are not modelled (`0 a b E Q S T u X`) are accepted and ignored;
+    /// an unknown letter is returned as the error.
+    pub fn apply_flags(&mut self, flags: &str) -> Result<(), char> {
+        for f in flags.chars() {
+            match f {
+                'n' => self.oid_style = OidStyle::Numeric,
+                'f' => self.oid_style = OidStyle::Full,
+                's' => self.oid_style = OidStyle::Suffix,
+                'q' => self.quick = true,
+                'v' => self.value_only = true,
+                'e' => self.numeric_enums = true,
+                't' => self.raw_timeticks = true,
+                'x' => self.hex_strings = true,
+                'U' => self.no_units = true,
+                '0' | 'a' | 'b' | 'E' | 'Q' | 'S' | 'T' | 'u' | 'X' => {}
+                other => return Err(other),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why a name or value was refused; `Display` is net-snmp's message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MibError {
@@ -77,11 +101,7 @@ pub enum MibError {
     ModuleNotFound(String),
     /// A MIB file that does not parse or link.
     #[error("{file}: line {line}: {reason}")]
-    BadMibFile {
-        file: String,
-        line: u32,
-        reason: String,
-    },
+    BadMibFile { file: String, line: u32, reason: String },
     /// `snmpset` value that does not parse for its type.
     #[error("Bad value notation ({0})")]
     BadValue(String),
@@ -107,25 +127,19 @@ pub struct Mib {
 impl Default for Mib {
     /// No modules: only the roots `ccitt`, `iso`, `joint-iso-ccitt` (as `-m ""`).
     fn default() -> Mib {
-        Mib {
-            tree: Arc::new(tree::Tree::build(&[]).unwrap_or_default()),
-        }
+        Mib { tree: Arc::new(tree::Tree::build(&[]).unwrap_or_default()) }
     }
 }
 
 impl Mib {
     /// Every built-in module (the CLI default).
     pub fn builtin() -> Mib {
-        Mib {
-            tree: loader::builtin_tree(),
-        }
+        Mib { tree: loader::builtin_tree() }
     }
 
     /// `-m MODULES` (`""` = none, `ALL`, `A:B`, `+A`) with `-M DIRS` for users' MIB files.
     pub fn load(modules: &str, dirs: Option<&str>) -> Result<Mib, MibError> {
-        Ok(Mib {
-            tree: loader::load(modules, dirs)?,
-        })
+        Ok(Mib { tree: loader::load(modules, dirs)? })
     }
 
     /// Parses a name or numeric OID as net-snmp's `snmp_parse_oid` does.
@@ -155,21 +169,12 @@ impl Mib {
             return value;
         }
         let oid = self.format_oid(&vb.oid, opts);
-        if opts.quick {
-            format!("{oid} {value}")
-        } else {
-            format!("{oid} = {value}")
-        }
+        if opts.quick { format!("{oid} {value}") } else { format!("{oid} = {value}") }
     }
 
     /// A value for `snmpset` from its type letter (`i u t a o s x d n c`, or `=` for the
     /// object's MIB syntax) and text.
-    pub fn value_for_set(
-        &self,
-        oid: &Oid,
-        type_char: char,
-        text: &str,
-    ) -> Result<Value<'static>, MibError> {
+    pub fn value_for_set(&self, oid: &Oid, type_char: char, text: &str) -> Result<Value<'static>, MibError> {
         self.set_value(oid, type_char, text)
     }
 

@@ -32,10 +32,7 @@ fn parsed_builtins() -> Result<Vec<ModuleDef>, MibError> {
 pub(crate) fn builtin_tree() -> Arc<Tree> {
     static TREE: OnceLock<Arc<Tree>> = OnceLock::new();
     TREE.get_or_init(|| {
-        let tree = parsed_builtins()
-            .ok()
-            .and_then(|mods| Tree::build(&mods).ok())
-            .unwrap_or_default();
+        let tree = parsed_builtins().ok().and_then(|mods| Tree::build(&mods).ok()).unwrap_or_default();
         Arc::new(tree)
     })
     .clone()
@@ -80,10 +77,8 @@ fn scan_dirs(dirs: Option<&str>) -> HashMap<String, Source> {
 pub(crate) fn load(modules: &str, dirs: Option<&str>) -> Result<Arc<Tree>, MibError> {
     let modules = modules.trim();
     let user = scan_dirs(dirs);
-    let mut sources: HashMap<String, Source> = builtin::MODULES
-        .iter()
-        .filter_map(|(_, text)| first_word(text).map(|n| (n, Source::Builtin(text))))
-        .collect();
+    let mut sources: HashMap<String, Source> =
+        builtin::MODULES.iter().filter_map(|(_, text)| first_word(text).map(|n| (n, Source::Builtin(text)))).collect();
     let user_names: Vec<String> = user.keys().cloned().collect();
     sources.extend(user);
 
@@ -98,11 +93,7 @@ pub(crate) fn load(modules: &str, dirs: Option<&str>) -> Result<Arc<Tree>, MibEr
     if add_default {
         wanted.extend(builtin_names());
     }
-    for m in list
-        .split([':', ','])
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
+    for m in list.split([':', ',']).map(str::trim).filter(|m| !m.is_empty()) {
         if m == "ALL" {
             wanted.extend(builtin_names());
             let mut u = user_names.clone();
@@ -130,18 +121,11 @@ pub(crate) fn load(modules: &str, dirs: Option<&str>) -> Result<Arc<Tree>, MibEr
 }
 
 fn link_error(e: crate::tree::LinkError) -> MibError {
-    MibError::BadMibFile {
-        file: e.module,
-        line: e.line,
-        reason: e.reason,
-    }
+    MibError::BadMibFile { file: e.module, line: e.line, reason: e.reason }
 }
 
 fn builtin_names() -> Vec<String> {
-    builtin::MODULES
-        .iter()
-        .filter_map(|(_, t)| first_word(t))
-        .collect()
+    builtin::MODULES.iter().filter_map(|(_, t)| first_word(t)).collect()
 }
 
 fn parse_source(name: &str, src: &Source) -> Result<Vec<ModuleDef>, MibError> {
@@ -156,11 +140,7 @@ fn parse_source(name: &str, src: &Source) -> Result<Vec<ModuleDef>, MibError> {
             })?,
         ),
     };
-    parse_modules(&text).map_err(|e| MibError::BadMibFile {
-        file,
-        line: e.line,
-        reason: e.reason,
-    })
+    parse_modules(&text).map_err(|e| MibError::BadMibFile { file, line: e.line, reason: e.reason })
 }
 
 fn visit(

@@ -50,12 +50,7 @@ fn index_kinds(tree: &Tree, col: &Node) -> Vec<(String, bool)> {
     if col.kind != ObjectKind::Column {
         return Vec::new();
     }
-    let Some(row) = col
-        .oid
-        .as_slice()
-        .split_last()
-        .and_then(|(_, p)| tree.exact(p))
-    else {
+    let Some(row) = col.oid.as_slice().split_last().and_then(|(_, p)| tree.exact(p)) else {
         return Vec::new();
     };
     row.index
@@ -82,12 +77,7 @@ fn index_kinds(tree: &Tree, col: &Node) -> Vec<(String, bool)> {
 
 /// Appends index components (numbers and quoted strings) to `oid`; `kinds` are the
 /// column's INDEX objects, used for net-snmp's "Index out of range" refusal.
-fn parse_index(
-    oid: &mut Oid,
-    parts: &[&str],
-    from: usize,
-    kinds: &[(String, bool)],
-) -> Result<(), MibError> {
+fn parse_index(oid: &mut Oid, parts: &[&str], from: usize, kinds: &[(String, bool)]) -> Result<(), MibError> {
     for (k, p) in parts.iter().enumerate().skip(from) {
         if let Some((name, true)) = kinds.get(k - from)
             && p.parse::<u32>().is_err()
@@ -96,22 +86,13 @@ fn parse_index(
         }
         if let Ok(v) = p.parse::<u32>() {
             push_checked(oid, v, parts, k)?;
-        } else if let Some(body) = p
-            .strip_prefix('"')
-            .and_then(|b| b.strip_suffix('"'))
-            .filter(|_| p.len() >= 2)
-        {
-            let len =
-                u32::try_from(body.len()).map_err(|_| MibError::BadSubId(remainder(parts, k)))?;
+        } else if let Some(body) = p.strip_prefix('"').and_then(|b| b.strip_suffix('"')).filter(|_| p.len() >= 2) {
+            let len = u32::try_from(body.len()).map_err(|_| MibError::BadSubId(remainder(parts, k)))?;
             push_checked(oid, len, parts, k)?;
             for b in body.bytes() {
                 push_checked(oid, u32::from(b), parts, k)?;
             }
-        } else if let Some(body) = p
-            .strip_prefix('\'')
-            .and_then(|b| b.strip_suffix('\''))
-            .filter(|_| p.len() >= 2)
-        {
+        } else if let Some(body) = p.strip_prefix('\'').and_then(|b| b.strip_suffix('\'')).filter(|_| p.len() >= 2) {
             for b in body.bytes() {
                 push_checked(oid, u32::from(b), parts, k)?;
             }
@@ -129,9 +110,7 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
         }
         let parts = components(rest);
         let name = parts.first().copied().unwrap_or("");
-        let node = tree
-            .by_module_name(module, name)
-            .ok_or_else(|| MibError::UnknownModule(module.to_string()))?;
+        let node = tree.by_module_name(module, name).ok_or_else(|| MibError::UnknownModule(module.to_string()))?;
         let mut oid = node.oid.clone();
         parse_index(&mut oid, &parts, 1, &index_kinds(tree, node))?;
         return Ok(oid);
@@ -139,12 +118,7 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
     let body = text.strip_prefix('.').unwrap_or(text);
     let parts = components(body);
     let first = parts.first().copied().unwrap_or("");
-    let is_root = tree
-        .exact(&[0])
-        .into_iter()
-        .chain(tree.exact(&[1]))
-        .chain(tree.exact(&[2]))
-        .any(|n| n.name == first);
+    let is_root = tree.exact(&[0]).into_iter().chain(tree.exact(&[1])).chain(tree.exact(&[2])).any(|n| n.name == first);
     if first.parse::<u32>().is_ok() || is_root {
         // A path from the root: numbers, or names of children of the node reached so far.
         let mut oid = Oid::new();
@@ -153,11 +127,10 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
                 push_checked(&mut oid, v, &parts, k)?;
                 continue;
             }
-            let child = tree.nodes().iter().find(|n| {
-                n.name == *p
-                    && n.oid.len() == oid.len() + 1
-                    && n.oid.as_slice().starts_with(oid.as_slice())
-            });
+            let child = tree
+                .nodes()
+                .iter()
+                .find(|n| n.name == *p && n.oid.len() == oid.len() + 1 && n.oid.as_slice().starts_with(oid.as_slice()));
             match child {
                 Some(n) => oid = n.oid.clone(),
                 None if p.starts_with('"') || p.starts_with('\'') => {
@@ -174,10 +147,7 @@ pub(crate) fn parse(tree: &Tree, text: &str) -> Result<Oid, MibError> {
         }
         return Ok(oid);
     }
-    let node = tree
-        .by_name(first)
-        .next()
-        .ok_or_else(|| MibError::UnknownName(first.to_string()))?;
+    let node = tree.by_name(first).next().ok_or_else(|| MibError::UnknownName(first.to_string()))?;
     let mut oid = node.oid.clone();
     parse_index(&mut oid, &parts, 1, &index_kinds(tree, node))?;
     Ok(oid)
@@ -223,11 +193,8 @@ pub(crate) fn format(tree: &Tree, oid: &Oid, opts: &OutputOptions) -> String {
         }
         _ => out.push_str(&node.name),
     }
-    let decoded = if node.kind == ObjectKind::Column && !suffix.is_empty() {
-        index::decode(tree, node, suffix)
-    } else {
-        None
-    };
+    let decoded =
+        if node.kind == ObjectKind::Column && !suffix.is_empty() { index::decode(tree, node, suffix) } else { None };
     match decoded {
         Some(d) => out.push_str(&d),
         None => numeric_tail(&mut out, suffix),
@@ -249,23 +216,12 @@ mod tests {
     #[test]
     fn numeric_errors_quote_the_rest() {
         let t = Tree::default();
-        let e = |s: &str| {
-            parse(&t, s)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        };
+        let e = |s: &str| parse(&t, s).err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(e("1.3.6.x.9"), "Unknown Object Identifier (x.9)");
         assert_eq!(e("1..3"), "Unknown Object Identifier (.3)");
         assert_eq!(e(".1.3.6.1.9.1."), "Unknown Object Identifier ()");
         assert_eq!(e("1.3.6.1.9.-1"), "Unknown Object Identifier (-1)");
-        assert_eq!(
-            e("sysDescrx.0"),
-            "Unknown Object Identifier (Sub-id not found: (top) -> sysDescrx)"
-        );
-        assert_eq!(
-            e(""),
-            "Unknown Object Identifier (Sub-id not found: (top) -> )"
-        );
+        assert_eq!(e("sysDescrx.0"), "Unknown Object Identifier (Sub-id not found: (top) -> sysDescrx)");
+        assert_eq!(e(""), "Unknown Object Identifier (Sub-id not found: (top) -> )");
     }
 }

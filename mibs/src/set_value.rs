@@ -30,17 +30,12 @@ fn parse_wrapping_u32(text: &str) -> Result<u32, MibError> {
 
 /// `inet_addr`: `a.b.c.d`, `a.b.c` (c is 16 bits), `a.b` (b is 24 bits), `a` (32 bits).
 fn parse_inet_addr(text: &str) -> Option<[u8; 4]> {
-    let parts: Vec<u32> = text
-        .split('.')
-        .map(|p| p.parse::<u32>().ok())
-        .collect::<Option<Vec<_>>>()?;
+    let parts: Vec<u32> = text.split('.').map(|p| p.parse::<u32>().ok()).collect::<Option<Vec<_>>>()?;
     let v: u32 = match parts.as_slice() {
         [a] => *a,
         [a, b] if *a < 256 && *b < (1 << 24) => (a << 24) | b,
         [a, b, c] if *a < 256 && *b < 256 && *c < (1 << 16) => (a << 24) | (b << 16) | c,
-        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x < 256) => {
-            (a << 24) | (b << 16) | (c << 8) | d
-        }
+        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x < 256) => (a << 24) | (b << 16) | (c << 8) | d,
         _ => return None,
     };
     Some(v.to_be_bytes())
@@ -51,10 +46,7 @@ fn parse_hex(text: &str) -> Option<Vec<u8>> {
     if !digits.len().is_multiple_of(2) {
         return None;
     }
-    digits
-        .chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
-        .collect()
+    digits.chunks(2).map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok()).collect()
 }
 
 fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
@@ -88,45 +80,27 @@ fn check_type(node: Option<&Node>, letter: char) -> Result<(), MibError> {
     };
     let (given, fits) = match letter {
         'i' => ("INTEGER", base == BaseType::Integer),
-        'u' => (
-            "Unsigned32",
-            matches!(base, BaseType::Gauge32 | BaseType::Unsigned32),
-        ),
+        'u' => ("Unsigned32", matches!(base, BaseType::Gauge32 | BaseType::Unsigned32)),
         't' => ("Timeticks", base == BaseType::TimeTicks),
         'a' => ("IpAddress", base == BaseType::IpAddress),
         'o' => ("OBJECT IDENTIFIER", base == BaseType::ObjectIdentifier),
-        's' | 'x' | 'd' => (
-            "OCTET STRING",
-            matches!(
-                base,
-                BaseType::OctetString | BaseType::Bits | BaseType::Opaque
-            ),
-        ),
+        's' | 'x' | 'd' => ("OCTET STRING", matches!(base, BaseType::OctetString | BaseType::Bits | BaseType::Opaque)),
         'b' => ("BITS", base == BaseType::Bits),
         _ => return Ok(()),
     };
     if fits || base == BaseType::Other {
         Ok(())
     } else {
-        Err(MibError::BadVariableType(format!(
-            "Type of attribute is {}, not {given}",
-            base_name(base)
-        )))
+        Err(MibError::BadVariableType(format!("Type of attribute is {}, not {given}", base_name(base))))
     }
 }
 
 impl Mib {
-    pub(crate) fn set_value(
-        &self,
-        oid: &Oid,
-        type_char: char,
-        text: &str,
-    ) -> Result<Value<'static>, MibError> {
-        let node = self.tree.exact(oid.as_slice()).or_else(|| {
-            self.tree
-                .longest_prefix(oid.as_slice())
-                .filter(|n| n.syntax.is_some())
-        });
+    pub(crate) fn set_value(&self, oid: &Oid, type_char: char, text: &str) -> Result<Value<'static>, MibError> {
+        let node = self
+            .tree
+            .exact(oid.as_slice())
+            .or_else(|| self.tree.longest_prefix(oid.as_slice()).filter(|n| n.syntax.is_some()));
         let letter = if type_char == '=' {
             let Some(base) = node.and_then(|n| n.syntax.as_ref()).map(|s| s.base) else {
                 return Err(MibError::BadVariableType("\"=\"".into()));
@@ -150,17 +124,11 @@ impl Mib {
             'i' => self.integer_value(node, text),
             'u' => Ok(Value::Gauge32(parse_wrapping_u32(text)?)),
             't' => Ok(Value::TimeTicks(parse_wrapping_u32(text)?)),
-            'a' => parse_inet_addr(text)
-                .map(Value::IpAddress)
-                .ok_or_else(|| bad(text)),
+            'a' => parse_inet_addr(text).map(Value::IpAddress).ok_or_else(|| bad(text)),
             'o' => Ok(Value::oid(self.parse_oid(text)?)),
             's' => Ok(Value::OctetString(Cow::Owned(text.as_bytes().to_vec()))),
-            'x' => parse_hex(text)
-                .map(|b| Value::OctetString(Cow::Owned(b)))
-                .ok_or_else(|| bad(text)),
-            'd' => parse_decimal_bytes(text)
-                .map(|b| Value::OctetString(Cow::Owned(b)))
-                .ok_or_else(|| bad(text)),
+            'x' => parse_hex(text).map(|b| Value::OctetString(Cow::Owned(b))).ok_or_else(|| bad(text)),
+            'd' => parse_decimal_bytes(text).map(|b| Value::OctetString(Cow::Owned(b))).ok_or_else(|| bad(text)),
             'n' => Ok(Value::Null),
             'b' => self.bits_value(node, text),
             other => Err(MibError::BadType(other)),
@@ -170,34 +138,22 @@ impl Mib {
     fn integer_value(&self, node: Option<&Node>, text: &str) -> Result<Value<'static>, MibError> {
         let syntax = node.and_then(|n| n.syntax.as_ref());
         if let Some(v) = syntax.and_then(|s| s.enum_value(text)) {
-            return i32::try_from(v)
-                .map(Value::Integer)
-                .map_err(|_| MibError::OutOfRange(text.to_string()));
+            return i32::try_from(v).map(Value::Integer).map_err(|_| MibError::OutOfRange(text.to_string()));
         }
         // `label(n)` as printed by snmpget is accepted too.
-        let t = text
-            .split_once('(')
-            .and_then(|(_, r)| r.strip_suffix(')'))
-            .unwrap_or(text);
-        t.trim()
-            .parse::<i32>()
-            .map(Value::Integer)
-            .map_err(|_| MibError::OutOfRange(text.to_string()))
+        let t = text.split_once('(').and_then(|(_, r)| r.strip_suffix(')')).unwrap_or(text);
+        t.trim().parse::<i32>().map(Value::Integer).map_err(|_| MibError::OutOfRange(text.to_string()))
     }
 
     fn bits_value(&self, node: Option<&Node>, text: &str) -> Result<Value<'static>, MibError> {
         let syntax = node.and_then(|n| n.syntax.as_ref());
         let mut bytes: Vec<u8> = Vec::new();
-        for p in text
-            .split(|c: char| c == ',' || c.is_ascii_whitespace())
-            .filter(|p| !p.is_empty())
-        {
+        for p in text.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|p| !p.is_empty()) {
             let bit = match p.parse::<u32>() {
                 Ok(b) => b,
-                Err(_) => syntax
-                    .and_then(|s| s.enum_value(p))
-                    .and_then(|v| u32::try_from(v).ok())
-                    .ok_or_else(|| bad(p))?,
+                Err(_) => {
+                    syntax.and_then(|s| s.enum_value(p)).and_then(|v| u32::try_from(v).ok()).ok_or_else(|| bad(p))?
+                }
             };
             let byte = usize::try_from(bit / 8).map_err(|_| bad(p))?;
             if byte >= 4096 {
@@ -223,36 +179,14 @@ mod tests {
     fn type_letters_checked_against_mib() {
         let m = Mib::builtin();
         let oid = |s: &str| m.parse_oid(s).unwrap();
-        let e = |o: &str, t: char, v: &str| {
-            m.value_for_set(&oid(o), t, v)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        };
-        assert_eq!(
-            e("sysContact.0", 'i', "5"),
-            "Bad variable type (Type of attribute is OCTET STRING, not INTEGER)"
-        );
-        assert_eq!(
-            e("ifSpeed.1", 't', "5"),
-            "Bad variable type (Type of attribute is Gauge32, not Timeticks)"
-        );
-        assert_eq!(
-            e("ifInOctets.1", 'u', "5"),
-            "Bad variable type (Type of attribute is Counter32, not Unsigned32)"
-        );
-        assert_eq!(
-            e("ifAdminStatus.1", '=', "bogus"),
-            "Value out of range (bogus)"
-        );
-        assert_eq!(
-            m.value_for_set(&oid("ifAdminStatus.1"), '=', "up"),
-            Ok(Value::Integer(1))
-        );
-        assert_eq!(
-            m.value_for_set(&oid("sysName.0"), '=', "abc"),
-            Ok(Value::OctetString(Cow::Borrowed(b"abc")))
-        );
+        let e =
+            |o: &str, t: char, v: &str| m.value_for_set(&oid(o), t, v).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(e("sysContact.0", 'i', "5"), "Bad variable type (Type of attribute is OCTET STRING, not INTEGER)");
+        assert_eq!(e("ifSpeed.1", 't', "5"), "Bad variable type (Type of attribute is Gauge32, not Timeticks)");
+        assert_eq!(e("ifInOctets.1", 'u', "5"), "Bad variable type (Type of attribute is Counter32, not Unsigned32)");
+        assert_eq!(e("ifAdminStatus.1", '=', "bogus"), "Value out of range (bogus)");
+        assert_eq!(m.value_for_set(&oid("ifAdminStatus.1"), '=', "up"), Ok(Value::Integer(1)));
+        assert_eq!(m.value_for_set(&oid("sysName.0"), '=', "abc"), Ok(Value::OctetString(Cow::Borrowed(b"abc"))));
         assert_eq!(e("1.3.6.1.9.9.0", '=', "5"), "Bad variable type (\"=\")");
         assert_eq!(e("sysLocation.0", 'x', "0g"), "Bad value notation (0g)");
         assert_eq!(e("sysLocation.0", 'c', "5"), "Bad object type: c");

@@ -105,19 +105,13 @@ const MACRO_KINDS: &[(&str, NodeKind)] = &[
 /// Parses every module in `text`.
 pub fn parse_modules(text: &str) -> Result<Vec<ModuleDef>, ParseError> {
     let tokens = tokenize(text).map_err(|(line, reason)| ParseError { line, reason })?;
-    let mut p = Parser {
-        toks: tokens,
-        pos: 0,
-    };
+    let mut p = Parser { toks: tokens, pos: 0 };
     let mut modules = Vec::new();
     while !p.at_end() {
         modules.push(p.module()?);
     }
     if modules.is_empty() {
-        return Err(ParseError {
-            line: 1,
-            reason: "no module definition found".into(),
-        });
+        return Err(ParseError { line: 1, reason: "no module definition found".into() });
     }
     Ok(modules)
 }
@@ -141,17 +135,11 @@ impl Parser {
     }
 
     fn line(&self) -> u32 {
-        self.toks
-            .get(self.pos)
-            .or_else(|| self.toks.last())
-            .map_or(1, |t| t.line)
+        self.toks.get(self.pos).or_else(|| self.toks.last()).map_or(1, |t| t.line)
     }
 
     fn err<T>(&self, reason: impl Into<String>) -> PResult<T> {
-        Err(ParseError {
-            line: self.line(),
-            reason: reason.into(),
-        })
+        Err(ParseError { line: self.line(), reason: reason.into() })
     }
 
     fn next(&mut self) -> PResult<Tok> {
@@ -210,8 +198,7 @@ impl Parser {
     }
 
     fn found(&self) -> String {
-        self.peek()
-            .map_or_else(|| "end of file".to_string(), describe)
+        self.peek().map_or_else(|| "end of file".to_string(), describe)
     }
 
     fn string(&mut self) -> PResult<String> {
@@ -219,10 +206,7 @@ impl Parser {
             Tok::Str(s) => Ok(s),
             other => {
                 self.pos -= 1;
-                self.err(format!(
-                    "expected a quoted string, found {}",
-                    describe(&other)
-                ))
+                self.err(format!("expected a quoted string, found {}", describe(&other)))
             }
         }
     }
@@ -230,9 +214,7 @@ impl Parser {
     fn number(&mut self) -> PResult<i128> {
         match self.next()? {
             Tok::Num(n) => Ok(n),
-            Tok::Quoted(q) => {
-                quoted_number(&q).map_or_else(|| self.err(format!("bad number '{q}")), Ok)
-            }
+            Tok::Quoted(q) => quoted_number(&q).map_or_else(|| self.err(format!("bad number '{q}")), Ok),
             other => {
                 self.pos -= 1;
                 self.err(format!("expected a number, found {}", describe(&other)))
@@ -265,10 +247,7 @@ impl Parser {
         }
         self.expect_assign()?;
         self.expect_word("BEGIN")?;
-        let mut m = ModuleDef {
-            name,
-            ..ModuleDef::default()
-        };
+        let mut m = ModuleDef { name, ..ModuleDef::default() };
         loop {
             if self.is_word("END") {
                 self.pos += 1;
@@ -308,22 +287,15 @@ impl Parser {
             m.types.push(td);
             return Ok(());
         }
-        if self.is_word("OBJECT")
-            && matches!(self.peek_at(1), Some(Tok::Word(w)) if w == "IDENTIFIER")
-        {
+        if self.is_word("OBJECT") && matches!(self.peek_at(1), Some(Tok::Word(w)) if w == "IDENTIFIER") {
             self.pos += 2;
             self.expect_assign()?;
             let value = self.oid_value()?;
-            m.objects
-                .push(new_object(name, line, NodeKind::Node, value));
+            m.objects.push(new_object(name, line, NodeKind::Node, value));
             return Ok(());
         }
         let kind_word = self.word()?;
-        let Some(kind) = MACRO_KINDS
-            .iter()
-            .find(|(k, _)| *k == kind_word)
-            .map(|(_, kind)| *kind)
-        else {
+        let Some(kind) = MACRO_KINDS.iter().find(|(k, _)| *k == kind_word).map(|(_, kind)| *kind) else {
             self.pos -= 1;
             return self.err(format!("unknown construct '{kind_word}' after {name}"));
         };
@@ -477,26 +449,10 @@ impl Parser {
                 }
             }
             let syntax = self.syntax()?;
-            return Ok(TypeDef {
-                name,
-                line,
-                syntax,
-                hint,
-                is_tc: true,
-                status,
-                description,
-            });
+            return Ok(TypeDef { name, line, syntax, hint, is_tc: true, status, description });
         }
         let syntax = self.syntax()?;
-        Ok(TypeDef {
-            name,
-            line,
-            syntax,
-            hint: None,
-            is_tc: false,
-            status: None,
-            description: None,
-        })
+        Ok(TypeDef { name, line, syntax, hint: None, is_tc: false, status: None, description: None })
     }
 
     fn syntax(&mut self) -> PResult<SyntaxDef> {
@@ -545,8 +501,7 @@ impl Parser {
                 self.expect_sym('(')?;
                 let n = self.number()?;
                 self.expect_sym(')')?;
-                let n =
-                    i64::try_from(n).map_or_else(|_| self.err("enum value out of range"), Ok)?;
+                let n = i64::try_from(n).map_or_else(|_| self.err("enum value out of range"), Ok)?;
                 s.enums.push((n, label));
                 if self.is_sym(',') {
                     self.pos += 1;
@@ -685,10 +640,7 @@ END
         assert_eq!(st.units.as_deref(), Some("s"));
         assert_eq!(st.defval.as_deref(), Some("up"));
         assert_eq!(m.objects[1].index, vec![("tName".to_string(), true)]);
-        assert_eq!(
-            m.objects[0].value,
-            vec![OidPart::Name("mib-2".into()), OidPart::Number(999)]
-        );
+        assert_eq!(m.objects[0].value, vec![OidPart::Name("mib-2".into()), OidPart::Number(999)]);
         let name_syn = m.objects[3].syntax.clone().unwrap_or_default();
         assert_eq!(name_syn.ranges, vec![(1, 32)]);
         assert!(name_syn.is_size);
@@ -699,10 +651,7 @@ END
     fn errors_carry_line() {
         let e = parse_modules("X DEFINITIONS ::= BEGIN\nfoo BAR-TYPE ::= { a 1 }\nEND")
             .err()
-            .unwrap_or(ParseError {
-                line: 0,
-                reason: String::new(),
-            });
+            .unwrap_or(ParseError { line: 0, reason: String::new() });
         assert_eq!(e.line, 2);
         assert!(e.reason.contains("BAR-TYPE"), "{}", e.reason);
     }

@@ -43,10 +43,7 @@ pub struct Syntax {
 impl Syntax {
     /// The label of an enumerated value.
     pub fn enum_label(&self, v: i64) -> Option<&str> {
-        self.enums
-            .iter()
-            .find(|(n, _)| *n == v)
-            .map(|(_, l)| l.as_str())
+        self.enums.iter().find(|(n, _)| *n == v).map(|(_, l)| l.as_str())
     }
 
     /// The value of an enum label.
@@ -121,14 +118,10 @@ impl Tree {
                 types.entry(t.name.as_str()).or_insert(t);
             }
         }
-        let mut oids: HashMap<String, Oid> = ROOTS
-            .iter()
-            .map(|(n, v)| ((*n).to_string(), Oid::from_slice(&[*v])))
-            .collect();
-        let mut pending: Vec<(&ModuleDef, &ObjectDef)> = modules
-            .iter()
-            .flat_map(|m| m.objects.iter().map(move |o| (m, o)))
-            .collect();
+        let mut oids: HashMap<String, Oid> =
+            ROOTS.iter().map(|(n, v)| ((*n).to_string(), Oid::from_slice(&[*v]))).collect();
+        let mut pending: Vec<(&ModuleDef, &ObjectDef)> =
+            modules.iter().flat_map(|m| m.objects.iter().map(move |o| (m, o))).collect();
         let mut resolved: Vec<(&ModuleDef, &ObjectDef, Oid)> = Vec::with_capacity(pending.len());
         loop {
             let before = pending.len();
@@ -149,9 +142,7 @@ impl Tree {
                 .value
                 .iter()
                 .find_map(|p| match p {
-                    OidPart::Name(n) | OidPart::NamedNumber(n, _) if !oids.contains_key(n) => {
-                        Some(n.clone())
-                    }
+                    OidPart::Name(n) | OidPart::NamedNumber(n, _) if !oids.contains_key(n) => Some(n.clone()),
                     _ => None,
                 })
                 .unwrap_or_default();
@@ -162,10 +153,7 @@ impl Tree {
             });
         }
 
-        let mut tree = Tree {
-            modules: modules.iter().map(|m| m.name.clone()).collect(),
-            ..Tree::default()
-        };
+        let mut tree = Tree { modules: modules.iter().map(|m| m.name.clone()).collect(), ..Tree::default() };
         for (n, v) in ROOTS {
             tree.nodes.push(bare_node(Oid::from_slice(&[*v]), n, ""));
         }
@@ -213,15 +201,10 @@ impl Tree {
             if n.kind != ObjectKind::Scalar {
                 continue;
             }
-            let tname = n
-                .syntax
-                .as_ref()
-                .map(|s| s.type_name.as_str())
-                .unwrap_or("");
+            let tname = n.syntax.as_ref().map(|s| s.type_name.as_str()).unwrap_or("");
             if tname == "SEQUENCE OF" {
                 n.kind = ObjectKind::Table;
-            } else if !n.index.is_empty() || n.augments.is_some() || sequence_types.contains(tname)
-            {
+            } else if !n.index.is_empty() || n.augments.is_some() || sequence_types.contains(tname) {
                 n.kind = ObjectKind::Row;
             }
         }
@@ -244,8 +227,7 @@ impl Tree {
             let is_col = match self.nodes.get(i) {
                 Some(n) if n.kind == ObjectKind::Scalar && n.oid.len() > 1 => {
                     let parent = n.oid.as_slice().split_last().map_or(&[][..], |(_, p)| p);
-                    self.exact(parent)
-                        .is_some_and(|p| p.kind == ObjectKind::Row)
+                    self.exact(parent).is_some_and(|p| p.kind == ObjectKind::Row)
                 }
                 _ => false,
             };
@@ -257,10 +239,7 @@ impl Tree {
 
     /// The node with exactly this OID.
     pub fn exact(&self, oid: &[u32]) -> Option<&Node> {
-        self.nodes
-            .binary_search_by(|n| n.oid.as_slice().cmp(oid))
-            .ok()
-            .and_then(|i| self.nodes.get(i))
+        self.nodes.binary_search_by(|n| n.oid.as_slice().cmp(oid)).ok().and_then(|i| self.nodes.get(i))
     }
 
     /// The node that is the longest prefix of `oid`.
@@ -279,11 +258,7 @@ impl Tree {
 
     /// Nodes named `name` (several modules may define the same name).
     pub fn by_name(&self, name: &str) -> impl Iterator<Item = &Node> {
-        self.by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| self.nodes.get(*i))
+        self.by_name.get(name).into_iter().flatten().filter_map(|i| self.nodes.get(*i))
     }
 
     /// The node named `name` in `module`.

@@ -21,30 +21,17 @@ fn translate(dir: &str, flags: &[&str], inputs: &[String]) -> Vec<String> {
 }
 
 fn style(s: OidStyle) -> OutputOptions {
-    OutputOptions {
-        oid_style: s,
-        ..OutputOptions::default()
-    }
+    OutputOptions { oid_style: s, ..OutputOptions::default() }
 }
 
 #[test]
 fn every_object_translates_like_snmptranslate() {
-    if !tool_exists("snmptranslate") {
-        eprintln!("note: snmptranslate missing; skipping");
-        return;
-    }
+    require_netsnmp!();
     let dir = modules_dir();
     let mib = Mib::builtin();
-    let nodes: Vec<_> = mib
-        .nodes()
-        .iter()
-        .filter(|n| !n.module.is_empty())
-        .collect();
+    let nodes: Vec<_> = mib.nodes().iter().filter(|n| !n.module.is_empty()).collect();
     assert!(nodes.len() > 900, "only {} nodes", nodes.len());
-    let names: Vec<String> = nodes
-        .iter()
-        .map(|n| format!("{}::{}", n.module, n.name))
-        .collect();
+    let names: Vec<String> = nodes.iter().map(|n| format!("{}::{}", n.module, n.name)).collect();
     let numeric: Vec<String> = nodes.iter().map(|n| format!(".{}", n.oid)).collect();
 
     let mut bad = 0;
@@ -58,42 +45,20 @@ fn every_object_translates_like_snmptranslate() {
         }
     };
 
-    let ours_num: Vec<String> = names
-        .iter()
-        .map(|n| {
-            mib.parse_oid(n)
-                .map(|o| format!(".{o}"))
-                .unwrap_or_default()
-        })
-        .collect();
+    let ours_num: Vec<String> =
+        names.iter().map(|n| mib.parse_oid(n).map(|o| format!(".{o}")).unwrap_or_default()).collect();
     diff("-On", &translate(&dir, &["-On"], &names), &ours_num);
 
-    let ours_mod: Vec<String> = nodes
-        .iter()
-        .map(|n| mib.format_oid(&n.oid, &style(OidStyle::Module)))
-        .collect();
+    let ours_mod: Vec<String> = nodes.iter().map(|n| mib.format_oid(&n.oid, &style(OidStyle::Module))).collect();
     diff("default", &translate(&dir, &[], &numeric), &ours_mod);
 
-    let ours_full: Vec<String> = nodes
-        .iter()
-        .map(|n| mib.format_oid(&n.oid, &style(OidStyle::Full)))
-        .collect();
+    let ours_full: Vec<String> = nodes.iter().map(|n| mib.format_oid(&n.oid, &style(OidStyle::Full))).collect();
     diff("-Of", &translate(&dir, &["-Of"], &numeric), &ours_full);
 
     // -Td clauses of OBJECT-TYPEs: access, status, units, hint, index.
-    let objects: Vec<_> = nodes
-        .iter()
-        .filter(|n| {
-            matches!(
-                n.kind,
-                ObjectKind::Scalar | ObjectKind::Column | ObjectKind::Row
-            )
-        })
-        .collect();
-    let obj_names: Vec<String> = objects
-        .iter()
-        .map(|n| format!("{}::{}", n.module, n.name))
-        .collect();
+    let objects: Vec<_> =
+        nodes.iter().filter(|n| matches!(n.kind, ObjectKind::Scalar | ObjectKind::Column | ObjectKind::Row)).collect();
+    let obj_names: Vec<String> = objects.iter().map(|n| format!("{}::{}", n.module, n.name)).collect();
     let mut td = Vec::new();
     for chunk in obj_names.chunks(100) {
         let mut args = vec!["-M", dir.as_str(), "-m", "ALL", "-Td"];
@@ -108,11 +73,7 @@ fn every_object_translates_like_snmptranslate() {
         let field = |key: &str| {
             block
                 .lines()
-                .find_map(|l| {
-                    l.trim_start()
-                        .strip_prefix(key)
-                        .map(|v| v.trim().to_string())
-                })
+                .find_map(|l| l.trim_start().strip_prefix(key).map(|v| v.trim().to_string()))
                 .unwrap_or_default()
         };
         theirs.push(format!(
@@ -130,11 +91,7 @@ fn every_object_translates_like_snmptranslate() {
                 "{{ {} }}",
                 n.index
                     .iter()
-                    .map(|(i, implied)| if *implied {
-                        format!("IMPLIED {i}")
-                    } else {
-                        i.clone()
-                    })
+                    .map(|(i, implied)| if *implied { format!("IMPLIED {i}") } else { i.clone() })
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -146,10 +103,7 @@ fn every_object_translates_like_snmptranslate() {
             n.name,
             n.access.clone().unwrap_or_default(),
             n.status.clone().unwrap_or_default(),
-            n.units
-                .as_ref()
-                .map(|u| format!("\"{u}\""))
-                .unwrap_or_default(),
+            n.units.as_ref().map(|u| format!("\"{u}\"")).unwrap_or_default(),
             index
         ));
     }
@@ -160,62 +114,35 @@ fn every_object_translates_like_snmptranslate() {
 #[test]
 fn parse_forms_and_errors() {
     let mib = Mib::builtin();
-    let p = |s: &str| {
-        mib.parse_oid(s)
-            .map(|o| format!(".{o}"))
-            .map_err(|e| e.to_string())
-    };
+    let p = |s: &str| mib.parse_oid(s).map(|o| format!(".{o}")).map_err(|e| e.to_string());
     assert_eq!(p("sysDescr.0"), Ok(".1.3.6.1.2.1.1.1.0".into()));
     assert_eq!(p("SNMPv2-MIB::sysDescr.0"), Ok(".1.3.6.1.2.1.1.1.0".into()));
     assert_eq!(p(".1.3.6.1.2.1.1.1.0"), Ok(".1.3.6.1.2.1.1.1.0".into()));
     assert_eq!(p("1.3.6.1.2.1.1.1.0"), Ok(".1.3.6.1.2.1.1.1.0".into()));
     assert_eq!(p("iso.3.6.1"), Ok(".1.3.6.1".into()));
-    assert_eq!(
-        p(".iso.org.dod.internet.mgmt.mib-2.system"),
-        Ok(".1.3.6.1.2.1.1".into())
-    );
+    assert_eq!(p(".iso.org.dod.internet.mgmt.mib-2.system"), Ok(".1.3.6.1.2.1.1".into()));
     assert_eq!(p("system"), Ok(".1.3.6.1.2.1.1".into()));
     assert_eq!(p("IF-MIB::ifDescr.1"), Ok(".1.3.6.1.2.1.2.2.1.2.1".into()));
-    assert_eq!(
-        p("vacmGroupName.2.\"ab\""),
-        Ok(".1.3.6.1.6.3.16.1.2.1.3.2.2.97.98".into())
-    );
-    assert_eq!(
-        p("ifDescr.\"eth0\""),
-        Err("Unknown Object Identifier (Index out of range: \"eth0\" (ifIndex))".into())
-    );
-    assert_eq!(
-        p("ifDescr.x"),
-        Err("Unknown Object Identifier (Index out of range: x (ifIndex))".into())
-    );
-    assert_eq!(
-        p("iso.3.6.x"),
-        Err("Unknown Object Identifier (Sub-id not found: dod -> x)".into())
-    );
+    assert_eq!(p("vacmGroupName.2.\"ab\""), Ok(".1.3.6.1.6.3.16.1.2.1.3.2.2.97.98".into()));
+    assert_eq!(p("ifDescr.\"eth0\""), Err("Unknown Object Identifier (Index out of range: \"eth0\" (ifIndex))".into()));
+    assert_eq!(p("ifDescr.x"), Err("Unknown Object Identifier (Index out of range: x (ifIndex))".into()));
+    assert_eq!(p("iso.3.6.x"), Err("Unknown Object Identifier (Sub-id not found: dod -> x)".into()));
     assert_eq!(p("IF-MIB::foo.1"), Err("Unknown Object Identifier".into()));
-    assert_eq!(
-        p("sysDescrx.0"),
-        Err("Unknown Object Identifier (Sub-id not found: (top) -> sysDescrx)".into())
-    );
+    assert_eq!(p("sysDescrx.0"), Err("Unknown Object Identifier (Sub-id not found: (top) -> sysDescrx)".into()));
     let none = Mib::load("", None).unwrap();
     assert_eq!(
         none.parse_oid("sysDescr.0").map_err(|e| e.to_string()),
         Err("Unknown Object Identifier (Sub-id not found: (top) -> sysDescr)".into())
     );
     assert_eq!(
-        none.format_oid(
-            &"1.3.6.1.2.1.1.1.0".parse().unwrap(),
-            &OutputOptions::default()
-        ),
+        none.format_oid(&"1.3.6.1.2.1.1.1.0".parse().unwrap(), &OutputOptions::default()),
         "iso.3.6.1.2.1.1.1.0"
     );
 }
 
 #[test]
 fn parse_matches_snmptranslate_numeric() {
-    if !tool_exists("snmptranslate") {
-        return;
-    }
+    require_netsnmp!();
     let dir = modules_dir();
     let mib = Mib::load("ALL", Some(&dir)).unwrap();
     let inputs: Vec<String> = [
@@ -234,10 +161,7 @@ fn parse_matches_snmptranslate_numeric() {
     .map(|s| s.to_string())
     .collect();
     let theirs = translate(&dir, &["-IR", "-On"], &inputs);
-    let ours: Vec<String> = inputs
-        .iter()
-        .map(|s| format!(".{}", mib.parse_oid(s).unwrap()))
-        .collect();
+    let ours: Vec<String> = inputs.iter().map(|s| format!(".{}", mib.parse_oid(s).unwrap())).collect();
     assert_eq!(theirs, ours);
 }
 
@@ -253,9 +177,5 @@ fn builtin_load_is_fast_and_complete() {
     eprintln!("loading all built-in modules took {best:?} (best of 5)");
     assert!(m.modules().len() >= 20);
     assert!(m.node_by_name("IF-MIB::ifHCInOctets").is_some());
-    assert_eq!(
-        m.columns(&"1.3.6.1.2.1.2.2".parse().unwrap()).len(),
-        22,
-        "ifTable columns"
-    );
+    assert_eq!(m.columns(&"1.3.6.1.2.1.2.2".parse().unwrap()).len(), 22, "ifTable columns");
 }

@@ -25,10 +25,7 @@ fn user_module_loads_and_formats() {
     let mib = Mib::load("ACME-MIB", Some(d)).unwrap();
     let oid = mib.parse_oid("ACME-MIB::acmeTemp.0").unwrap();
     assert_eq!(oid.to_string(), "1.3.6.1.4.1.99999.1.0");
-    let line = mib.format_varbind(
-        &VarBind::new(oid, Value::Integer(21)),
-        &OutputOptions::default(),
-    );
+    let line = mib.format_varbind(&VarBind::new(oid, Value::Integer(21)), &OutputOptions::default());
     assert_eq!(line, "ACME-MIB::acmeTemp.0 = INTEGER: 21 C");
     let mode = mib.parse_oid("acmeMode.0").unwrap();
     assert_eq!(mib.value_for_set(&mode, '=', "on"), Ok(Value::Integer(1)));
@@ -43,10 +40,7 @@ fn user_module_loads_and_formats() {
 #[test]
 fn broken_module_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = GOOD.replace(
-        "STATUS current DESCRIPTION \"\" ::= { acme 2 }",
-        "STATUS current ::= acme 2 }",
-    );
+    let bad = GOOD.replace("STATUS current DESCRIPTION \"\" ::= { acme 2 }", "STATUS current ::= acme 2 }");
     let path = dir.path().join("ACME-MIB.txt");
     std::fs::write(&path, bad).unwrap();
     let err = Mib::load("ACME-MIB", Some(dir.path().to_str().unwrap())).unwrap_err();
@@ -58,8 +52,5 @@ fn broken_module_names_file_and_line() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert_eq!(
-        Mib::load("NO-SUCH-MIB", None).unwrap_err().to_string(),
-        "Cannot find module (NO-SUCH-MIB)"
-    );
+    assert_eq!(Mib::load("NO-SUCH-MIB", None).unwrap_err().to_string(), "Cannot find module (NO-SUCH-MIB)");
 }

@@ -22,10 +22,7 @@ fn if_row_response() -> Vec<u8> {
         VarBind::new(col(3), Value::Integer(6)),
         VarBind::new(col(4), Value::Integer(1500)),
         VarBind::new(col(5), Value::Gauge32(1_000_000_000)),
-        VarBind::new(
-            col(6),
-            Value::OctetString(Cow::Borrowed(&[0x02, 0xfc, 0x00, 0x00, 0x00, 0x01])),
-        ),
+        VarBind::new(col(6), Value::OctetString(Cow::Borrowed(&[0x02, 0xfc, 0x00, 0x00, 0x00, 0x01]))),
         VarBind::new(col(7), Value::Integer(1)),
         VarBind::new(col(8), Value::Integer(1)),
         VarBind::new(col(9), Value::TimeTicks(1_234)),
@@ -55,9 +52,7 @@ fn codec(c: &mut Criterion) {
     let mut g = c.benchmark_group("getresponse_20vb");
 
     let mut buf = Vec::with_capacity(1500);
-    g.bench_function("ours/decode", |b| {
-        b.iter(|| Message::decode(black_box(&bytes)).unwrap())
-    });
+    g.bench_function("ours/decode", |b| b.iter(|| Message::decode(black_box(&bytes)).unwrap()));
     let msg = Message::decode(&bytes).unwrap();
     g.bench_function("ours/encode", |b| {
         b.iter(|| {
@@ -77,13 +72,9 @@ fn codec(c: &mut Criterion) {
     assert_eq!(buf, bytes);
 
     type RasnMsg = v2c::Message<v2::Pdus>;
-    g.bench_function("rasn/decode", |b| {
-        b.iter(|| rasn::ber::decode::<RasnMsg>(black_box(&bytes)).unwrap())
-    });
+    g.bench_function("rasn/decode", |b| b.iter(|| rasn::ber::decode::<RasnMsg>(black_box(&bytes)).unwrap()));
     let rmsg: RasnMsg = rasn::ber::decode(&bytes).unwrap();
-    g.bench_function("rasn/encode", |b| {
-        b.iter(|| rasn::ber::encode(black_box(&rmsg)).unwrap())
-    });
+    g.bench_function("rasn/encode", |b| b.iter(|| rasn::ber::encode(black_box(&rmsg)).unwrap()));
     g.bench_function("rasn/decode+encode", |b| {
         b.iter(|| {
             let m: RasnMsg = rasn::ber::decode(black_box(&bytes)).unwrap();
@@ -95,10 +86,7 @@ fn codec(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
+    Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3)).sample_size(50)
 }
 
 criterion_group! {

@@ -50,16 +50,11 @@ impl<'a> Reader<'a> {
 
     /// Reads one tag-length-value and returns the tag and the content.
     pub fn read_tlv(&mut self) -> Result<(u8, &'a [u8]), DecodeError> {
-        let (&tag, after_tag) = self
-            .rest
-            .split_first()
-            .ok_or(DecodeError::Truncated { needed: 2 })?;
+        let (&tag, after_tag) = self.rest.split_first().ok_or(DecodeError::Truncated { needed: 2 })?;
         if tag & 0x1f == 0x1f {
             return Err(DecodeError::HighTagNumber);
         }
-        let (&first, mut after_len) = after_tag
-            .split_first()
-            .ok_or(DecodeError::Truncated { needed: 1 })?;
+        let (&first, mut after_len) = after_tag.split_first().ok_or(DecodeError::Truncated { needed: 1 })?;
         let len = if first < 0x80 {
             usize::from(first)
         } else if first == 0x80 {
@@ -69,23 +64,14 @@ impl<'a> Reader<'a> {
             if octets > MAX_LENGTH_OCTETS {
                 return Err(DecodeError::LengthTooLong(octets));
             }
-            let (len_bytes, rest) =
-                after_len
-                    .split_at_checked(octets)
-                    .ok_or_else(|| DecodeError::Truncated {
-                        needed: octets - after_len.len(),
-                    })?;
+            let (len_bytes, rest) = after_len
+                .split_at_checked(octets)
+                .ok_or_else(|| DecodeError::Truncated { needed: octets - after_len.len() })?;
             after_len = rest;
-            len_bytes
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
+            len_bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
         };
         let (content, rest) =
-            after_len
-                .split_at_checked(len)
-                .ok_or_else(|| DecodeError::Truncated {
-                    needed: len - after_len.len(),
-                })?;
+            after_len.split_at_checked(len).ok_or_else(|| DecodeError::Truncated { needed: len - after_len.len() })?;
         self.rest = rest;
         Ok((tag, content))
     }
@@ -111,11 +97,7 @@ impl<'a> Reader<'a> {
 
     /// Fails with [`DecodeError::TrailingData`] unless everything was consumed.
     pub fn finish(&self, what: &'static str) -> Result<(), DecodeError> {
-        if self.rest.is_empty() {
-            Ok(())
-        } else {
-            Err(DecodeError::TrailingData(self.rest.len(), what))
-        }
+        if self.rest.is_empty() { Ok(()) } else { Err(DecodeError::TrailingData(self.rest.len(), what)) }
     }
 }
 
@@ -127,9 +109,7 @@ pub fn decode_signed(content: &[u8]) -> Result<i64, DecodeError> {
         return Err(DecodeError::IntegerOverflow);
     }
     let init: i64 = if first & 0x80 != 0 { -1 } else { 0 };
-    Ok(significant
-        .iter()
-        .fold(init, |acc, &b| (acc << 8) | i64::from(b)))
+    Ok(significant.iter().fold(init, |acc, &b| (acc << 8) | i64::from(b)))
 }
 
 /// Unsigned content (Counter32, Gauge32, TimeTicks, Counter64) to u64, with `bits` the
@@ -137,28 +117,20 @@ pub fn decode_signed(content: &[u8]) -> Result<i64, DecodeError> {
 /// modulo 2^bits rather than refused.
 pub fn decode_unsigned(content: &[u8], bits: u32) -> Result<u64, DecodeError> {
     let (&first, _) = content.split_first().ok_or(DecodeError::EmptyInteger)?;
-    let mask = if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
+    let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
     if first & 0x80 != 0 {
         let significant = strip_sign_bytes(content);
         if significant.len() > 8 {
             return Err(DecodeError::IntegerOverflow);
         }
-        let v = significant
-            .iter()
-            .fold(u64::MAX, |acc, &b| (acc << 8) | u64::from(b));
+        let v = significant.iter().fold(u64::MAX, |acc, &b| (acc << 8) | u64::from(b));
         return Ok(v & mask);
     }
     let digits = strip_leading_zeros(content);
     if digits.len() > 8 {
         return Err(DecodeError::IntegerOverflow);
     }
-    let v = digits
-        .iter()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let v = digits.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
     if v > mask {
         return Err(DecodeError::IntegerOverflow);
     }
@@ -239,10 +211,7 @@ pub fn write_tlv_with(buf: &mut Vec<u8>, tag: u8, write_content: impl FnOnce(&mu
     buf.resize(end + octets, 0);
     buf.copy_within(content_start..end, content_start + octets);
     let be = (len as u64).to_be_bytes();
-    if let (Some(dst), Some(src)) = (
-        buf.get_mut(content_start..content_start + octets),
-        be.get(8 - octets..),
-    ) {
+    if let (Some(dst), Some(src)) = (buf.get_mut(content_start..content_start + octets), be.get(8 - octets..)) {
         dst.copy_from_slice(src);
     }
 }
@@ -297,22 +266,9 @@ mod tests {
 
     #[test]
     fn signed_round_trip_and_minimal() {
-        for v in [
-            0,
-            1,
-            -1,
-            127,
-            128,
-            -128,
-            -129,
-            255,
-            256,
-            i32::MAX as i64,
-            i32::MIN as i64,
-            1 << 31,
-            i64::MAX,
-            i64::MIN,
-        ] {
+        for v in
+            [0, 1, -1, 127, 128, -128, -129, 255, 256, i32::MAX as i64, i32::MIN as i64, 1 << 31, i64::MAX, i64::MIN]
+        {
             let b = enc_signed(v);
             assert_eq!(b.len(), 2 + signed_len(v));
             let mut r = Reader::new(&b);
@@ -330,15 +286,9 @@ mod tests {
             write_unsigned(&mut b, tag::COUNTER64, v);
             assert_eq!(b.len(), 2 + unsigned_len(v));
             let mut r = Reader::new(&b);
-            assert_eq!(
-                decode_unsigned(r.expect(tag::COUNTER64).unwrap(), 64),
-                Ok(v)
-            );
+            assert_eq!(decode_unsigned(r.expect(tag::COUNTER64).unwrap(), 64), Ok(v));
         }
-        assert_eq!(
-            decode_unsigned(&[0x01, 0, 0, 0, 0], 32),
-            Err(DecodeError::IntegerOverflow)
-        );
+        assert_eq!(decode_unsigned(&[0x01, 0, 0, 0, 0], 32), Err(DecodeError::IntegerOverflow));
         assert_eq!(decode_unsigned(&[0xff], 32), Ok(0xffff_ffff));
         assert_eq!(decode_unsigned(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 64), Ok(1));
     }
@@ -368,52 +318,23 @@ mod tests {
 
     #[test]
     fn malformed_lengths_are_errors() {
-        assert_eq!(
-            Reader::new(&[0x30, 0x80]).read_tlv(),
-            Err(DecodeError::IndefiniteLength)
-        );
-        assert_eq!(
-            Reader::new(&[0x30, 0x85, 1, 1, 1, 1, 1]).read_tlv(),
-            Err(DecodeError::LengthTooLong(5))
-        );
+        assert_eq!(Reader::new(&[0x30, 0x80]).read_tlv(), Err(DecodeError::IndefiniteLength));
+        assert_eq!(Reader::new(&[0x30, 0x85, 1, 1, 1, 1, 1]).read_tlv(), Err(DecodeError::LengthTooLong(5)));
         assert_eq!(
             Reader::new(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]).read_tlv(),
-            Err(DecodeError::Truncated {
-                needed: 0xffff_ffff
-            })
+            Err(DecodeError::Truncated { needed: 0xffff_ffff })
         );
-        assert_eq!(
-            Reader::new(&[0x30]).read_tlv(),
-            Err(DecodeError::Truncated { needed: 1 })
-        );
-        assert_eq!(
-            Reader::new(&[]).read_tlv(),
-            Err(DecodeError::Truncated { needed: 2 })
-        );
-        assert_eq!(
-            Reader::new(&[0x1f, 0]).read_tlv(),
-            Err(DecodeError::HighTagNumber)
-        );
-        assert_eq!(
-            Reader::new(&[0x04, 0x82, 0x01]).read_tlv(),
-            Err(DecodeError::Truncated { needed: 1 })
-        );
+        assert_eq!(Reader::new(&[0x30]).read_tlv(), Err(DecodeError::Truncated { needed: 1 }));
+        assert_eq!(Reader::new(&[]).read_tlv(), Err(DecodeError::Truncated { needed: 2 }));
+        assert_eq!(Reader::new(&[0x1f, 0]).read_tlv(), Err(DecodeError::HighTagNumber));
+        assert_eq!(Reader::new(&[0x04, 0x82, 0x01]).read_tlv(), Err(DecodeError::Truncated { needed: 1 }));
         // Non-minimal long-form lengths are accepted.
-        assert_eq!(
-            Reader::new(&[0x04, 0x81, 0x01, 0xaa]).read_tlv(),
-            Ok((0x04, &[0xaa][..]))
-        );
+        assert_eq!(Reader::new(&[0x04, 0x81, 0x01, 0xaa]).read_tlv(), Ok((0x04, &[0xaa][..])));
     }
 
     #[test]
     fn empty_integer_is_error() {
-        assert_eq!(
-            Reader::new(&[2, 0]).read_integer(),
-            Err(DecodeError::EmptyInteger)
-        );
-        assert_eq!(
-            Reader::new(&[2, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0]).read_integer(),
-            Err(DecodeError::IntegerOverflow)
-        );
+        assert_eq!(Reader::new(&[2, 0]).read_integer(), Err(DecodeError::EmptyInteger));
+        assert_eq!(Reader::new(&[2, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0]).read_integer(), Err(DecodeError::IntegerOverflow));
     }
 }

@@ -104,29 +104,16 @@ impl Client {
         if config.version == Version::V3 {
             return Err(ClientError::V3NotSupported);
         }
-        let bind: SocketAddr = if peer.is_ipv4() {
-            ([0, 0, 0, 0], 0).into()
-        } else {
-            ([0u16; 8], 0).into()
-        };
+        let bind: SocketAddr = if peer.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { ([0u16; 8], 0).into() };
         let socket = Arc::new(UdpSocket::bind(bind).await?);
         socket.connect(peer).await?;
         let pending: Pending = Arc::default();
         let receiver = tokio::spawn(receive_loop(socket.clone(), pending.clone()));
         // Start request-ids at a value derived from the clock so restarts do not reuse them.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(1);
+        let seed =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(1);
         let start = (seed & 0x3fff_ffff) as i32 + 1;
-        Ok(Client {
-            socket,
-            peer,
-            config,
-            pending,
-            next_request_id: AtomicI32::new(start),
-            receiver,
-        })
+        Ok(Client { socket, peer, config, pending, next_request_id: AtomicI32::new(start), receiver })
     }
 
     pub fn peer(&self) -> SocketAddr {
@@ -144,12 +131,7 @@ impl Client {
                 return i64::from(id);
             }
             // Wrapped: restart at 1, keeping ids positive as most agents expect.
-            let _ = self.next_request_id.compare_exchange(
-                id.wrapping_add(1),
-                1,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            );
+            let _ = self.next_request_id.compare_exchange(id.wrapping_add(1), 1, Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 
@@ -166,10 +148,7 @@ impl Client {
         let bytes = message.to_vec();
         let (tx, mut rx) = oneshot::channel();
         lock(&self.pending).insert(id, tx);
-        let _guard = PendingGuard {
-            pending: &self.pending,
-            id,
-        };
+        let _guard = PendingGuard { pending: &self.pending, id };
         for _attempt in 0..=self.config.retries {
             self.socket.send(&bytes).await?;
             match tokio::time::timeout(self.config.timeout, &mut rx).await {
@@ -182,21 +161,15 @@ impl Client {
     }
 
     fn request_pdu(pdu_type: PduType, oids: &[Oid]) -> Pdu<'static> {
-        Pdu::new(
-            pdu_type,
-            0,
-            oids.iter().cloned().map(VarBind::null).collect(),
-        )
+        Pdu::new(pdu_type, 0, oids.iter().cloned().map(VarBind::null).collect())
     }
 
     pub async fn get(&self, oids: &[Oid]) -> Result<Response, ClientError> {
-        self.request(Self::request_pdu(PduType::GetRequest, oids))
-            .await
+        self.request(Self::request_pdu(PduType::GetRequest, oids)).await
     }
 
     pub async fn get_next(&self, oids: &[Oid]) -> Result<Response, ClientError> {
-        self.request(Self::request_pdu(PduType::GetNextRequest, oids))
-            .await
+        self.request(Self::request_pdu(PduType::GetNextRequest, oids)).await
     }
 
     pub async fn get_bulk(
@@ -206,25 +179,16 @@ impl Client {
         oids: &[Oid],
     ) -> Result<Response, ClientError> {
         let varbinds = oids.iter().cloned().map(VarBind::null).collect();
-        self.request(Pdu::get_bulk(0, non_repeaters, max_repetitions, varbinds))
-            .await
+        self.request(Pdu::get_bulk(0, non_repeaters, max_repetitions, varbinds)).await
     }
 
     pub async fn set(&self, varbinds: Vec<VarBind<'_>>) -> Result<Response, ClientError> {
-        self.request(Pdu::new(PduType::SetRequest, 0, varbinds))
-            .await
+        self.request(Pdu::new(PduType::SetRequest, 0, varbinds)).await
     }
 
     /// Starts a walk of the subtree under `root`.
     pub fn walk(&self, root: Oid, mode: WalkMode) -> Walk<'_> {
-        Walk {
-            client: self,
-            current: root.clone(),
-            root,
-            mode,
-            check_increasing: true,
-            finished: false,
-        }
+        Walk { client: self, current: root.clone(), root, mode, check_increasing: true, finished: false }
     }
 }
 
@@ -296,10 +260,7 @@ pub enum WalkStep {
     Varbinds(Vec<VarBind<'static>>),
     /// The walk ended. `last` holds the final varbinds inside the subtree that came with
     /// the end (an exception value such as endOfMibView is included, as snmpwalk prints it).
-    End {
-        last: Vec<VarBind<'static>>,
-        reason: WalkEnd,
-    },
+    End { last: Vec<VarBind<'static>>, reason: WalkEnd },
 }
 
 /// Why a walk ended.
@@ -341,10 +302,7 @@ impl Walk<'_> {
     /// Fetches the next batch. After `End` (or an error) the walk stays ended.
     pub async fn step(&mut self) -> Result<WalkStep, ClientError> {
         if self.finished {
-            return Ok(WalkStep::End {
-                last: Vec::new(),
-                reason: WalkEnd::LeftSubtree,
-            });
+            return Ok(WalkStep::End { last: Vec::new(), reason: WalkEnd::LeftSubtree });
         }
         let response = match self.fetch().await {
             Ok(r) => r,
@@ -355,10 +313,7 @@ impl Walk<'_> {
         };
         if response.is_error() {
             self.finished = true;
-            return Ok(WalkStep::End {
-                last: Vec::new(),
-                reason: WalkEnd::Error(response),
-            });
+            return Ok(WalkStep::End { last: Vec::new(), reason: WalkEnd::Error(response) });
         }
         let mut out = Vec::with_capacity(response.varbinds.len());
         let mut end = None;
@@ -378,10 +333,7 @@ impl Walk<'_> {
             if self.check_increasing && vb.oid <= self.current {
                 let returned = vb.oid.clone();
                 out.push(vb);
-                end = Some(WalkEnd::NotIncreasing {
-                    requested: self.current.clone(),
-                    returned,
-                });
+                end = Some(WalkEnd::NotIncreasing { requested: self.current.clone(), returned });
                 break;
             }
             self.current = vb.oid.clone();
@@ -406,9 +358,7 @@ impl Walk<'_> {
                     let r = self.client.get_bulk(0, reps, oids).await?;
                     if r.status() == Some(ErrorStatus::TooBig) && reps > 1 {
                         reps /= 2;
-                        self.mode = WalkMode::GetBulk {
-                            max_repetitions: reps,
-                        };
+                        self.mode = WalkMode::GetBulk { max_repetitions: reps };
                         continue;
                     }
                     return Ok(r);
@@ -478,10 +428,7 @@ mod tests {
                 let bytes = reply.to_vec();
                 // A stale reply with another request-id first: it must be ignored.
                 let mut stale = reply.clone();
-                if let Message::Community(CommunityMessage {
-                    pdu: Pdus::Pdu(sp), ..
-                }) = &mut stale
-                {
+                if let Message::Community(CommunityMessage { pdu: Pdus::Pdu(sp), .. }) = &mut stale {
                     sp.request_id += 1_000_000;
                     sp.varbinds[0].value = Value::Integer(-999);
                 }
@@ -493,33 +440,18 @@ mod tests {
     }
 
     fn objects() -> Vec<(Oid, Value<'static>)> {
-        (1..=5)
-            .map(|i| {
-                (
-                    Oid::from([1, 3, 6, 1, 2, 1, 1, i, 0]),
-                    Value::Integer(i as i32),
-                )
-            })
-            .collect()
+        (1..=5).map(|i| (Oid::from([1, 3, 6, 1, 2, 1, 1, i, 0]), Value::Integer(i as i32))).collect()
     }
 
     fn config() -> ClientConfig {
-        ClientConfig {
-            timeout: Duration::from_millis(200),
-            retries: 2,
-            ..ClientConfig::default()
-        }
+        ClientConfig { timeout: Duration::from_millis(200), retries: 2, ..ClientConfig::default() }
     }
 
     #[tokio::test]
     async fn walk_with_retries_and_stale_replies() {
         let addr = scripted_agent(objects(), true).await;
         let client = Client::connect(addr, config()).await.unwrap();
-        let (vbs, end) = client
-            .walk(Oid::from([1, 3, 6, 1, 2, 1, 1]), WalkMode::GetNext)
-            .collect()
-            .await
-            .unwrap();
+        let (vbs, end) = client.walk(Oid::from([1, 3, 6, 1, 2, 1, 1]), WalkMode::GetNext).collect().await.unwrap();
         assert_eq!(vbs.len(), 6, "{vbs:?}");
         assert_eq!(vbs[4].value, Value::Integer(5));
         assert_eq!(vbs[5].value, Value::EndOfMibView);
@@ -533,17 +465,10 @@ mod tests {
         let mut tasks = Vec::new();
         for i in 1..=5u32 {
             let c = client.clone();
-            tasks.push(tokio::spawn(async move {
-                c.get(&[Oid::from([1, 3, 6, 1, 2, 1, 1, i, 0])])
-                    .await
-                    .unwrap()
-            }));
+            tasks.push(tokio::spawn(async move { c.get(&[Oid::from([1, 3, 6, 1, 2, 1, 1, i, 0])]).await.unwrap() }));
         }
         for (i, t) in tasks.into_iter().enumerate() {
-            assert_eq!(
-                t.await.unwrap().varbinds[0].value,
-                Value::Integer(i as i32 + 1)
-            );
+            assert_eq!(t.await.unwrap().varbinds[0].value, Value::Integer(i as i32 + 1));
         }
     }
 
@@ -595,22 +520,11 @@ mod tests {
 
     #[tokio::test]
     async fn bulk_walk_shrinks_on_too_big_over_ipv6() {
-        let objs: Vec<_> = (1..=20)
-            .map(|i| {
-                (
-                    Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, 2, i]),
-                    Value::Counter32(i),
-                )
-            })
-            .collect();
+        let objs: Vec<_> =
+            (1..=20).map(|i| (Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, 2, i]), Value::Counter32(i))).collect();
         let addr = too_big_agent(objs, "[::1]:0").await;
         let client = Client::connect(addr, config()).await.unwrap();
-        let walk = client.walk(
-            Oid::from([1, 3, 6, 1, 2, 1, 2]),
-            WalkMode::GetBulk {
-                max_repetitions: 50,
-            },
-        );
+        let walk = client.walk(Oid::from([1, 3, 6, 1, 2, 1, 2]), WalkMode::GetBulk { max_repetitions: 50 });
         let (vbs, end) = walk.collect().await.unwrap();
         assert_eq!(vbs.len(), 21);
         assert_eq!(vbs[19].value, Value::Counter32(20));
@@ -625,16 +539,8 @@ mod tests {
         // A plain GETBULK reports tooBig; a walk shrinks 99 -> 49 -> ... -> 3 and succeeds.
         let r = client.get_bulk(0, 99, &[Oid::from([1, 3])]).await.unwrap();
         assert_eq!(r.status(), Some(ErrorStatus::TooBig));
-        let (vbs, _) = client
-            .walk(
-                Oid::from([1, 3]),
-                WalkMode::GetBulk {
-                    max_repetitions: 99,
-                },
-            )
-            .collect()
-            .await
-            .unwrap();
+        let (vbs, _) =
+            client.walk(Oid::from([1, 3]), WalkMode::GetBulk { max_repetitions: 99 }).collect().await.unwrap();
         assert_eq!(vbs[0].value, Value::Integer(1));
     }
 
@@ -642,16 +548,9 @@ mod tests {
     async fn dead_agent_times_out() {
         let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let addr = sock.local_addr().unwrap();
-        let client = Client::connect(
-            addr,
-            ClientConfig {
-                timeout: Duration::from_millis(50),
-                retries: 1,
-                ..config()
-            },
-        )
-        .await
-        .unwrap();
+        let client = Client::connect(addr, ClientConfig { timeout: Duration::from_millis(50), retries: 1, ..config() })
+            .await
+            .unwrap();
         let started = std::time::Instant::now();
         let err = client.get(&[Oid::from([1, 3])]).await.unwrap_err();
         assert!(matches!(err, ClientError::Timeout(a) if a == addr));

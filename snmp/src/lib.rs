@@ -23,9 +23,7 @@ pub mod value;
 
 pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};
 pub use error::DecodeError;
-pub use message::{
-    CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version,
-};
+pub use message::{CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version};
 pub use oid::{Oid, OidParseError};
 pub use pdu::{ErrorStatus, Pdu, PduType, Pdus, TrapV1Pdu, VarBind};
 pub use value::Value;

@@ -78,17 +78,11 @@ impl<'a> ScopedPdu<'a> {
         let context_name = Cow::Borrowed(r.expect(tag::OCTET_STRING)?);
         let pdu = Pdus::decode(&mut r)?;
         r.finish("scopedPDU")?;
-        Ok(ScopedPdu {
-            context_engine_id,
-            context_name,
-            pdu,
-        })
+        Ok(ScopedPdu { context_engine_id, context_name, pdu })
     }
 
     fn content_len(&self) -> usize {
-        ber::tlv_len(self.context_engine_id.len())
-            + ber::tlv_len(self.context_name.len())
-            + self.pdu.encoded_len()
+        ber::tlv_len(self.context_engine_id.len()) + ber::tlv_len(self.context_name.len()) + self.pdu.encoded_len()
     }
 
     pub fn encoded_len(&self) -> usize {
@@ -168,10 +162,7 @@ impl<'a> Message<'a> {
             let max_size = h.read_i32()?;
             let flags_bytes = h.expect(tag::OCTET_STRING)?;
             let &[flags] = flags_bytes else {
-                return Err(DecodeError::BadLength {
-                    what: "msgFlags",
-                    len: flags_bytes.len(),
-                });
+                return Err(DecodeError::BadLength { what: "msgFlags", len: flags_bytes.len() });
             };
             let security_model = h.read_i32()?;
             h.finish("msgGlobalData")?;
@@ -181,30 +172,18 @@ impl<'a> Message<'a> {
                 tag::SEQUENCE => ScopedPduData::Plaintext(ScopedPdu::decode(c)?),
                 tag::OCTET_STRING => ScopedPduData::Encrypted(Cow::Borrowed(c)),
                 found => {
-                    return Err(DecodeError::UnexpectedTag {
-                        expected: tag::SEQUENCE,
-                        found,
-                    });
+                    return Err(DecodeError::UnexpectedTag { expected: tag::SEQUENCE, found });
                 }
             };
             Message::V3(V3Message {
-                header: V3Header {
-                    msg_id,
-                    max_size,
-                    flags,
-                    security_model,
-                },
+                header: V3Header { msg_id, max_size, flags, security_model },
                 security_parameters,
                 data,
             })
         } else {
             let community = Cow::Borrowed(r.expect(tag::OCTET_STRING)?);
             let pdu = Pdus::decode(&mut r)?;
-            Message::Community(CommunityMessage {
-                version,
-                community,
-                pdu,
-            })
+            Message::Community(CommunityMessage { version, community, pdu })
         };
         r.finish("message")?;
         Ok((msg, used))
@@ -272,9 +251,9 @@ mod tests {
 
     /// snmpget -v2c -c public 127.0.0.1 .1.3.6.1.2.1.1.1.0, as net-snmp 5.9 sends it.
     const GET_SYSDESCR: &[u8] = &[
-        0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c', 0xa0, 0x1c,
-        0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30,
-        0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00,
+        0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c', 0xa0, 0x1c, 0x02, 0x04, 0x12,
+        0x34, 0x56, 0x78, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01,
+        0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00,
     ];
 
     #[test]
@@ -295,10 +274,7 @@ mod tests {
     fn trailing_bytes() {
         let mut d = GET_SYSDESCR.to_vec();
         d.extend_from_slice(&[0, 0]);
-        assert_eq!(
-            Message::decode(&d),
-            Err(DecodeError::TrailingData(2, "message"))
-        );
+        assert_eq!(Message::decode(&d), Err(DecodeError::TrailingData(2, "message")));
         assert_eq!(Message::decode_prefix(&d).unwrap().1, GET_SYSDESCR.len());
     }
 
@@ -330,10 +306,7 @@ mod tests {
                 generic_trap: 0,
                 specific_trap: 0,
                 time_stamp: 12,
-                varbinds: vec![VarBind::new(
-                    "1.3.6.1.2.1.1.3.0".parse().unwrap(),
-                    Value::TimeTicks(12),
-                )],
+                varbinds: vec![VarBind::new("1.3.6.1.2.1.1.3.0".parse().unwrap(), Value::TimeTicks(12))],
             }),
         });
         let bytes = trap.to_vec();
@@ -344,22 +317,12 @@ mod tests {
             ScopedPduData::Plaintext(ScopedPdu {
                 context_engine_id: Cow::Borrowed(&[0x80, 0, 0x1f, 0x88]),
                 context_name: Cow::Borrowed(b""),
-                pdu: Pdus::Pdu(Pdu::get_bulk(
-                    7,
-                    0,
-                    10,
-                    vec![VarBind::null("1.3.6.1".parse().unwrap())],
-                )),
+                pdu: Pdus::Pdu(Pdu::get_bulk(7, 0, 10, vec![VarBind::null("1.3.6.1".parse().unwrap())])),
             }),
             ScopedPduData::Encrypted(Cow::Borrowed(&[1, 2, 3, 4])),
         ] {
             let v3 = Message::V3(V3Message {
-                header: V3Header {
-                    msg_id: 1,
-                    max_size: 65507,
-                    flags: 7,
-                    security_model: 3,
-                },
+                header: V3Header { msg_id: 1, max_size: 65507, flags: 7, security_model: 3 },
                 security_parameters: Cow::Borrowed(&[0x30, 0]),
                 data,
             });

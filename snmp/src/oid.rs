@@ -137,8 +137,7 @@ impl Oid {
     /// Length of the BER content octets.
     pub fn ber_content_len(&self) -> usize {
         let (head, tail) = self.ber_head_tail();
-        tail.iter()
-            .fold(base128_len(head), |n, &v| n + base128_len(u64::from(v)))
+        tail.iter().fold(base128_len(head), |n, &v| n + base128_len(u64::from(v)))
     }
 
     /// Appends the BER content octets (no tag or length).
@@ -170,9 +169,7 @@ fn decode_subids(content: &[u8], out: &mut [u32]) -> Result<(), DecodeError> {
     // The first encoded sub-identifier holds 40*x + y, so it may reach 2^32 + 79.
     const FIRST_MAX: u64 = u32::MAX as u64 + 80;
     let first_end = content.iter().position(|&b| b < 0x80).unwrap_or(0);
-    let (first, rest) = content
-        .split_at_checked(first_end + 1)
-        .unwrap_or((content, &[]));
+    let (first, rest) = content.split_at_checked(first_end + 1).unwrap_or((content, &[]));
     let mut acc: u64 = 0;
     for &b in first {
         acc = (acc << 7) | u64::from(b & 0x7f);
@@ -285,9 +282,7 @@ impl FromStr for Oid {
             if part.is_empty() {
                 return Err(OidParseError::Empty);
             }
-            let v = part
-                .parse::<u32>()
-                .map_err(|_| OidParseError::BadSubId(part.to_string()))?;
+            let v = part.parse::<u32>().map_err(|_| OidParseError::BadSubId(part.to_string()))?;
             if oid.len() >= MAX_SUB_IDS {
                 return Err(OidParseError::TooLong);
             }
@@ -318,13 +313,7 @@ mod tests {
 
     #[test]
     fn large_and_first_arc_values() {
-        for s in [
-            "1.3.6.1.4.1.4294967295",
-            "2.999.3",
-            "0.39",
-            "1.39.128.16383.16384",
-            "2.4294967215",
-        ] {
+        for s in ["1.3.6.1.4.1.4294967295", "2.999.3", "0.39", "1.39.128.16383.16384", "2.4294967215"] {
             let o: Oid = s.parse().unwrap();
             assert_eq!(Oid::decode_ber(&enc(&o)).unwrap(), o, "{s}");
         }
@@ -372,22 +361,11 @@ mod tests {
 
     #[test]
     fn malformed() {
-        assert_eq!(
-            Oid::decode_ber(&[0x2b, 0x86]),
-            Err(DecodeError::OidTruncated)
-        );
-        assert_eq!(
-            Oid::decode_ber(&[0x2b, 0x90, 0x80, 0x80, 0x80, 0x00]),
-            Err(DecodeError::SubIdentifierOverflow)
-        );
+        assert_eq!(Oid::decode_ber(&[0x2b, 0x86]), Err(DecodeError::OidTruncated));
+        assert_eq!(Oid::decode_ber(&[0x2b, 0x90, 0x80, 0x80, 0x80, 0x00]), Err(DecodeError::SubIdentifierOverflow));
         // Non-minimal `80 05` is the same sub-identifier as `05`.
-        assert_eq!(
-            Oid::decode_ber(&[0x2b, 0x80, 0x05]).unwrap().to_string(),
-            "1.3.5"
-        );
-        let long: Vec<u8> = std::iter::once(0x2b)
-            .chain(std::iter::repeat_n(1, 127))
-            .collect();
+        assert_eq!(Oid::decode_ber(&[0x2b, 0x80, 0x05]).unwrap().to_string(), "1.3.5");
+        let long: Vec<u8> = std::iter::once(0x2b).chain(std::iter::repeat_n(1, 127)).collect();
         assert_eq!(Oid::decode_ber(&long), Err(DecodeError::OidTooLong));
         assert!("1..3".parse::<Oid>().is_err());
         assert!("1.x".parse::<Oid>().is_err());

@@ -87,9 +87,7 @@ impl ErrorStatus {
     ];
 
     pub fn from_i32(v: i32) -> Option<ErrorStatus> {
-        usize::try_from(v)
-            .ok()
-            .and_then(|i| Self::ALL.get(i).copied())
+        usize::try_from(v).ok().and_then(|i| Self::ALL.get(i).copied())
     }
 
     /// The RFC's name, as net-snmp's `snmp_errstring` prints it.
@@ -132,10 +130,7 @@ impl<'a> VarBind<'a> {
 
     /// A request varbind: the OID with a NULL value.
     pub fn null(oid: Oid) -> VarBind<'static> {
-        VarBind {
-            oid,
-            value: Value::Null,
-        }
+        VarBind { oid, value: Value::Null }
     }
 
     fn content_len(&self) -> usize {
@@ -148,18 +143,13 @@ impl<'a> VarBind<'a> {
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
         ber::write_tlv_with(buf, tag::SEQUENCE, |b| {
-            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| {
-                self.oid.encode_ber_content(b)
-            });
+            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| self.oid.encode_ber_content(b));
             self.value.encode(b);
         });
     }
 
     pub fn into_owned(self) -> VarBind<'static> {
-        VarBind {
-            oid: self.oid,
-            value: self.value.into_owned(),
-        }
+        VarBind { oid: self.oid, value: self.value.into_owned() }
     }
 }
 
@@ -176,10 +166,7 @@ pub fn decode_varbinds(content: &[u8]) -> Result<Vec<VarBind<'_>>, DecodeError> 
         let value = Value::decode(t, c)?;
         // The OID is decoded in place: moving OIDs through return values was a measurable
         // share of decoding time (memmove in profiles).
-        out.push(VarBind {
-            oid: Oid::new(),
-            value,
-        });
+        out.push(VarBind { oid: Oid::new(), value });
         if let Some(slot) = out.last_mut() {
             slot.oid.decode_ber_into(oid_content)?;
         }
@@ -213,21 +200,10 @@ pub struct Pdu<'a> {
 
 impl<'a> Pdu<'a> {
     pub fn new(pdu_type: PduType, request_id: i64, varbinds: Vec<VarBind<'a>>) -> Self {
-        Pdu {
-            pdu_type,
-            request_id,
-            error_status: 0,
-            error_index: 0,
-            varbinds,
-        }
+        Pdu { pdu_type, request_id, error_status: 0, error_index: 0, varbinds }
     }
 
-    pub fn get_bulk(
-        request_id: i64,
-        non_repeaters: i32,
-        max_repetitions: i32,
-        varbinds: Vec<VarBind<'a>>,
-    ) -> Self {
+    pub fn get_bulk(request_id: i64, non_repeaters: i32, max_repetitions: i32, varbinds: Vec<VarBind<'a>>) -> Self {
         Pdu {
             pdu_type: PduType::GetBulkRequest,
             request_id,
@@ -253,13 +229,7 @@ impl<'a> Pdu<'a> {
         let error_index = r.read_i32()?;
         let varbinds = decode_varbinds(r.expect(tag::SEQUENCE)?)?;
         r.finish("PDU")?;
-        Ok(Pdu {
-            pdu_type,
-            request_id,
-            error_status,
-            error_index,
-            varbinds,
-        })
+        Ok(Pdu { pdu_type, request_id, error_status, error_index, varbinds })
     }
 
     fn content_len(&self) -> usize {
@@ -309,23 +279,13 @@ impl<'a> TrapV1Pdu<'a> {
         let mut r = Reader::new(content);
         let enterprise = Oid::decode_ber(r.expect(tag::OBJECT_IDENTIFIER)?)?;
         let addr = r.expect(tag::IP_ADDRESS)?;
-        let agent_addr = addr.try_into().map_err(|_| DecodeError::BadLength {
-            what: "agent-addr",
-            len: addr.len(),
-        })?;
+        let agent_addr = addr.try_into().map_err(|_| DecodeError::BadLength { what: "agent-addr", len: addr.len() })?;
         let generic_trap = r.read_i32()?;
         let specific_trap = r.read_i32()?;
         let time_stamp = ber::decode_unsigned(r.expect(tag::TIMETICKS)?, 32)? as u32;
         let varbinds = decode_varbinds(r.expect(tag::SEQUENCE)?)?;
         r.finish("Trap-PDU")?;
-        Ok(TrapV1Pdu {
-            enterprise,
-            agent_addr,
-            generic_trap,
-            specific_trap,
-            time_stamp,
-            varbinds,
-        })
+        Ok(TrapV1Pdu { enterprise, agent_addr, generic_trap, specific_trap, time_stamp, varbinds })
     }
 
     fn content_len(&self) -> usize {
@@ -343,9 +303,7 @@ impl<'a> TrapV1Pdu<'a> {
 
     pub fn encode(&self, buf: &mut Vec<u8>) {
         ber::write_tlv_with(buf, PduType::TrapV1 as u8, |b| {
-            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| {
-                self.enterprise.encode_ber_content(b)
-            });
+            ber::write_tlv_with(b, tag::OBJECT_IDENTIFIER, |b| self.enterprise.encode_ber_content(b));
             ber::write_octets(b, tag::IP_ADDRESS, &self.agent_addr);
             ber::write_signed(b, tag::INTEGER, i64::from(self.generic_trap));
             ber::write_signed(b, tag::INTEGER, i64::from(self.specific_trap));

@@ -33,30 +33,19 @@ impl<'a> Value<'a> {
     /// Decodes a value from its tag and content octets.
     pub fn decode(tag: u8, content: &'a [u8]) -> Result<Value<'a>, DecodeError> {
         let empty = |v: Value<'a>, what| {
-            if content.is_empty() {
-                Ok(v)
-            } else {
-                Err(DecodeError::BadLength {
-                    what,
-                    len: content.len(),
-                })
-            }
+            if content.is_empty() { Ok(v) } else { Err(DecodeError::BadLength { what, len: content.len() }) }
         };
         let u32_of = |c| ber::decode_unsigned(c, 32).map(|v| v as u32);
         Ok(match tag {
-            tag::INTEGER => Value::Integer(
-                i32::try_from(ber::decode_signed(content)?)
-                    .map_err(|_| DecodeError::IntegerOverflow)?,
-            ),
+            tag::INTEGER => {
+                Value::Integer(i32::try_from(ber::decode_signed(content)?).map_err(|_| DecodeError::IntegerOverflow)?)
+            }
             tag::OCTET_STRING => Value::OctetString(Cow::Borrowed(content)),
             tag::NULL => return empty(Value::Null, "NULL"),
             tag::OBJECT_IDENTIFIER => Value::ObjectIdentifier(Box::new(Oid::decode_ber(content)?)),
-            tag::IP_ADDRESS => {
-                Value::IpAddress(content.try_into().map_err(|_| DecodeError::BadLength {
-                    what: "IpAddress",
-                    len: content.len(),
-                })?)
-            }
+            tag::IP_ADDRESS => Value::IpAddress(
+                content.try_into().map_err(|_| DecodeError::BadLength { what: "IpAddress", len: content.len() })?,
+            ),
             tag::COUNTER32 => Value::Counter32(u32_of(content)?),
             tag::GAUGE32 => Value::Gauge32(u32_of(content)?),
             tag::TIMETICKS => Value::TimeTicks(u32_of(content)?),
@@ -90,10 +79,7 @@ impl<'a> Value<'a> {
 
     /// True for noSuchObject, noSuchInstance and endOfMibView.
     pub fn is_exception(&self) -> bool {
-        matches!(
-            self,
-            Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView
-        )
+        matches!(self, Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView)
     }
 
     fn content_len(&self) -> usize {
@@ -103,9 +89,7 @@ impl<'a> Value<'a> {
             Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => 0,
             Value::ObjectIdentifier(o) => o.ber_content_len(),
             Value::IpAddress(_) => 4,
-            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
-                ber::unsigned_len(u64::from(*v))
-            }
+            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => ber::unsigned_len(u64::from(*v)),
             Value::Counter64(v) => ber::unsigned_len(*v),
         }
     }
@@ -126,9 +110,7 @@ impl<'a> Value<'a> {
             }
             Value::ObjectIdentifier(o) => ber::write_tlv_with(buf, t, |b| o.encode_ber_content(b)),
             Value::IpAddress(a) => ber::write_octets(buf, t, a),
-            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
-                ber::write_unsigned(buf, t, u64::from(*v))
-            }
+            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => ber::write_unsigned(buf, t, u64::from(*v)),
             Value::Counter64(v) => ber::write_unsigned(buf, t, *v),
         }
     }
@@ -207,28 +189,10 @@ mod tests {
 
     #[test]
     fn bad_values() {
-        assert_eq!(
-            Value::decode(0x40, &[1, 2, 3]),
-            Err(DecodeError::BadLength {
-                what: "IpAddress",
-                len: 3
-            })
-        );
-        assert_eq!(
-            Value::decode(0x05, &[0]),
-            Err(DecodeError::BadLength {
-                what: "NULL",
-                len: 1
-            })
-        );
-        assert_eq!(
-            Value::decode(0x02, &[1, 0, 0, 0, 0]),
-            Err(DecodeError::IntegerOverflow)
-        );
-        assert_eq!(
-            Value::decode(0x47, &[1]),
-            Err(DecodeError::UnknownValueTag(0x47))
-        );
+        assert_eq!(Value::decode(0x40, &[1, 2, 3]), Err(DecodeError::BadLength { what: "IpAddress", len: 3 }));
+        assert_eq!(Value::decode(0x05, &[0]), Err(DecodeError::BadLength { what: "NULL", len: 1 }));
+        assert_eq!(Value::decode(0x02, &[1, 0, 0, 0, 0]), Err(DecodeError::IntegerOverflow));
+        assert_eq!(Value::decode(0x47, &[1]), Err(DecodeError::UnknownValueTag(0x47)));
         assert_eq!(Value::decode(0x41, &[]), Err(DecodeError::EmptyInteger));
     }
 }

@@ -5,10 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use snmp::{
-    CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPduData, TrapV1Pdu, V3Message, Value,
-    Version,
-};
+use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPduData, TrapV1Pdu, V3Message, Value, Version};
 
 fn packet(name: &str) -> Vec<u8> {
     let path = format!("{}/testdata/packets/{name}.bin", env!("CARGO_MANIFEST_DIR"));
@@ -31,18 +28,14 @@ fn oid(s: &str) -> Oid {
 }
 
 fn community<'m, 'a>(m: &'m Message<'a>, version: Version, comm: &str) -> &'m CommunityMessage<'a> {
-    let Message::Community(c) = m else {
-        panic!("expected a community message, got {m:?}")
-    };
+    let Message::Community(c) = m else { panic!("expected a community message, got {m:?}") };
     assert_eq!(c.version, version);
     assert_eq!(&*c.community, comm.as_bytes());
     c
 }
 
 fn pdu<'m, 'a>(m: &'m Message<'a>, version: Version, comm: &str, ty: PduType) -> &'m Pdu<'a> {
-    let Pdus::Pdu(p) = &community(m, version, comm).pdu else {
-        panic!("expected a PDU, got {m:?}")
-    };
+    let Pdus::Pdu(p) = &community(m, version, comm).pdu else { panic!("expected a PDU, got {m:?}") };
     assert_eq!(p.pdu_type, ty);
     p
 }
@@ -67,9 +60,7 @@ fn assert_request(p: &Pdu<'_>, request_id: i64, want_oids: &[&str]) {
 }
 
 const SYS_DESCR: &[u8] = b"Linux vm 6.18.44-fc-v595 #1 SMP PREEMPT_DYNAMIC @0 x86_64";
-const ENGINE_ID: &[u8] = &[
-    0x80, 0x00, 0x1f, 0x88, 0x80, 0x5e, 0x8d, 0x9d, 0x7c, 0x43, 0xc7, 0x07, 0x6b, 0, 0, 0, 0,
-];
+const ENGINE_ID: &[u8] = &[0x80, 0x00, 0x1f, 0x88, 0x80, 0x5e, 0x8d, 0x9d, 0x7c, 0x43, 0xc7, 0x07, 0x6b, 0, 0, 0, 0];
 
 #[test]
 fn v1_get() {
@@ -89,13 +80,7 @@ fn v1_get() {
 #[test]
 fn v1_getnext() {
     let req = packet("v1-getnext-request");
-    let p = pdu(
-        &decode(&req),
-        Version::V1,
-        "public",
-        PduType::GetNextRequest,
-    )
-    .clone();
+    let p = pdu(&decode(&req), Version::V1, "public", PduType::GetNextRequest).clone();
     assert_request(&p, 1312558053, &["1.3.6.1.2.1.1.1", "1.3.6.1.2.1.2.2.1.2"]);
 
     let resp = packet("v1-getnext-response");
@@ -108,10 +93,7 @@ fn v1_getnext() {
 
 #[test]
 fn v1_set() {
-    for (name, ty) in [
-        ("v1-set-request", PduType::SetRequest),
-        ("v1-set-response", PduType::Response),
-    ] {
+    for (name, ty) in [("v1-set-request", PduType::SetRequest), ("v1-set-response", PduType::Response)] {
         let bytes = packet(name);
         let m = decode(&bytes);
         let p = pdu(&m, Version::V1, "private", ty);
@@ -142,11 +124,7 @@ fn v1_no_such_name() {
 
 #[test]
 fn v2c_exceptions() {
-    let want = [
-        "1.3.6.1.2.1.1.3.0",
-        "1.3.6.1.2.1.1.99.0",
-        "1.3.6.1.2.1.1.1.1",
-    ];
+    let want = ["1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.99.0", "1.3.6.1.2.1.1.1.1"];
     let req = packet("v2c-get-exceptions-request");
     let p = pdu(&decode(&req), Version::V2c, "public", PduType::GetRequest).clone();
     assert_request(&p, 646212702, &want);
@@ -157,14 +135,7 @@ fn v2c_exceptions() {
     assert_eq!(p.request_id, 646212702);
     assert_eq!((p.error_status, p.error_index), (0, 0));
     assert_eq!(oids(p), want);
-    assert_eq!(
-        values(p),
-        [
-            &Value::TimeTicks(51),
-            &Value::NoSuchObject,
-            &Value::NoSuchInstance
-        ]
-    );
+    assert_eq!(values(p), [&Value::TimeTicks(51), &Value::NoSuchObject, &Value::NoSuchInstance]);
     // The exceptions are context tags 0x80/0x81 with empty content.
     assert!(resp.windows(2).any(|w| w == [0x80, 0x00]));
     assert!(resp.windows(2).any(|w| w == [0x81, 0x00]));
@@ -173,13 +144,7 @@ fn v2c_exceptions() {
 #[test]
 fn v2c_getnext_end_of_mib_view() {
     let req = packet("v2c-getnext-endofmibview-request");
-    let p = pdu(
-        &decode(&req),
-        Version::V2c,
-        "public",
-        PduType::GetNextRequest,
-    )
-    .clone();
+    let p = pdu(&decode(&req), Version::V2c, "public", PduType::GetNextRequest).clone();
     // `.2.1` is encoded as the single byte 81 = 2*40 + 1.
     assert_request(&p, 333335323, &["1.3.6.1.2.1.1.1", "2.1"]);
     assert!(req.ends_with(&[0x30, 0x05, 0x06, 0x01, 0x51, 0x05, 0x00]));
@@ -243,14 +208,7 @@ fn v2c_getbulk() {
     let p = pdu(&m, Version::V2c, "public", PduType::GetBulkRequest);
     assert_eq!(p.request_id, 1010360969);
     assert_eq!((p.non_repeaters(), p.max_repetitions()), (1, 4));
-    assert_eq!(
-        oids(p),
-        [
-            "1.3.6.1.2.1.1.3",
-            "1.3.6.1.2.1.2.2.1.2",
-            "1.3.6.1.2.1.31.1.1.1.6"
-        ]
-    );
+    assert_eq!(oids(p), ["1.3.6.1.2.1.1.3", "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.31.1.1.1.6"]);
 
     let resp = packet("v2c-getbulk-response");
     let m = decode(&resp);
@@ -297,9 +255,7 @@ fn v1_trap() {
     let bytes = packet("v1-trap-request");
     let m = decode(&bytes);
     let c = community(&m, Version::V1, "public");
-    let Pdus::TrapV1(t) = &c.pdu else {
-        panic!("expected a v1 trap: {m:?}")
-    };
+    let Pdus::TrapV1(t) = &c.pdu else { panic!("expected a v1 trap: {m:?}") };
     assert_eq!(
         t,
         &TrapV1Pdu {
@@ -308,10 +264,7 @@ fn v1_trap() {
             generic_trap: 6,
             specific_trap: 17,
             time_stamp: 12345,
-            varbinds: vec![snmp::VarBind::new(
-                oid("1.3.6.1.2.1.1.5.0"),
-                s(b"osprey-capture")
-            )],
+            varbinds: vec![snmp::VarBind::new(oid("1.3.6.1.2.1.1.5.0"), s(b"osprey-capture"))],
         }
     );
     assert_eq!(c.pdu.pdu_type(), PduType::TrapV1);
@@ -348,18 +301,8 @@ fn v2c_trap() {
 
 #[test]
 fn v2c_inform_and_its_response() {
-    let want_oids = [
-        "1.3.6.1.2.1.1.3.0",
-        "1.3.6.1.6.3.1.1.4.1.0",
-        "1.3.6.1.2.1.2.2.1.1.2",
-        "1.3.6.1.2.1.31.1.1.1.1.2",
-    ];
-    let want_values = [
-        Value::TimeTicks(12345),
-        Value::oid(oid("1.3.6.1.6.3.1.1.5.4")),
-        Value::Integer(2),
-        s(b"ifb0"),
-    ];
+    let want_oids = ["1.3.6.1.2.1.1.3.0", "1.3.6.1.6.3.1.1.4.1.0", "1.3.6.1.2.1.2.2.1.1.2", "1.3.6.1.2.1.31.1.1.1.1.2"];
+    let want_values = [Value::TimeTicks(12345), Value::oid(oid("1.3.6.1.6.3.1.1.5.4")), Value::Integer(2), s(b"ifb0")];
     let req = packet("v2c-inform-request");
     let resp = packet("v2c-inform-response");
     // snmptrapd acknowledges by echoing the varbinds in a Response.
@@ -374,9 +317,7 @@ fn v2c_inform_and_its_response() {
 }
 
 fn v3<'m, 'a>(m: &'m Message<'a>) -> &'m V3Message<'a> {
-    let Message::V3(v) = m else {
-        panic!("expected v3: {m:?}")
-    };
+    let Message::V3(v) = m else { panic!("expected v3: {m:?}") };
     assert_eq!(m.version(), Version::V3);
     assert_eq!(v.header.security_model, 3, "USM");
     assert_eq!(v.header.max_size, 65507);
@@ -392,13 +333,8 @@ fn v3_discovery_and_report() {
     // noAuthNoPriv, reportable.
     assert_eq!(v.header.flags, snmp::V3Header::FLAG_REPORTABLE);
     // UsmSecurityParameters with an empty engine ID, boots/time 0, no user, no auth/priv.
-    assert_eq!(
-        &*v.security_parameters,
-        [0x30, 14, 4, 0, 2, 1, 0, 2, 1, 0, 4, 0, 4, 0, 4, 0]
-    );
-    let ScopedPduData::Plaintext(sp) = &v.data else {
-        panic!("plaintext expected")
-    };
+    assert_eq!(&*v.security_parameters, [0x30, 14, 4, 0, 2, 1, 0, 2, 1, 0, 4, 0, 4, 0, 4, 0]);
+    let ScopedPduData::Plaintext(sp) = &v.data else { panic!("plaintext expected") };
     assert!(sp.context_engine_id.is_empty() && sp.context_name.is_empty());
     let Pdus::Pdu(p) = &sp.pdu else { panic!() };
     assert_eq!(p.pdu_type, PduType::GetRequest);
@@ -415,28 +351,19 @@ fn v3_discovery_and_report() {
     want_sp.extend_from_slice(ENGINE_ID);
     want_sp.extend_from_slice(&[2, 1, 1, 2, 1, 1, 4, 0, 4, 0, 4, 0]);
     assert_eq!(&*v.security_parameters, want_sp.as_slice());
-    let ScopedPduData::Plaintext(sp) = &v.data else {
-        panic!("plaintext expected")
-    };
+    let ScopedPduData::Plaintext(sp) = &v.data else { panic!("plaintext expected") };
     assert_eq!(&*sp.context_engine_id, ENGINE_ID);
     assert!(sp.context_name.is_empty());
     let Pdus::Pdu(p) = &sp.pdu else { panic!() };
     assert_eq!(p.pdu_type, PduType::Report);
     assert_eq!(p.request_id, 1966809133);
-    assert_eq!(
-        oids(p),
-        ["1.3.6.1.6.3.15.1.1.4.0"],
-        "usmStatsUnknownEngineIDs.0"
-    );
+    assert_eq!(oids(p), ["1.3.6.1.6.3.15.1.1.4.0"], "usmStatsUnknownEngineIDs.0");
     assert_eq!(values(p), [&Value::Counter32(1)]);
 }
 
 #[test]
 fn v3_auth_priv_get() {
-    for (name, flags, data_len) in [
-        ("v3-authpriv-get-request", 7, 53),
-        ("v3-authpriv-get-response", 3, 54),
-    ] {
+    for (name, flags, data_len) in [("v3-authpriv-get-request", 7, 53), ("v3-authpriv-get-response", 3, 54)] {
         let bytes = packet(name);
         let m = decode(&bytes);
         let v = v3(&m);
@@ -449,21 +376,18 @@ fn v3_auth_priv_get() {
         assert_eq!(&spar[27..35], b"\x04\x06osprey");
         assert_eq!(&spar[35..37], [4, 12]);
         assert_eq!(&spar[49..51], [4, 8]);
-        let ScopedPduData::Encrypted(ct) = &v.data else {
-            panic!("encrypted expected")
-        };
+        let ScopedPduData::Encrypted(ct) = &v.data else { panic!("encrypted expected") };
         assert_eq!(ct.len(), data_len, "{name}");
     }
 }
 
 #[test]
 fn every_packet_file_round_trips() {
-    let mut names: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/packets"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".bin"))
-            .collect();
+    let mut names: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/packets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".bin"))
+        .collect();
     names.sort();
     assert_eq!(names.len(), 26, "{names:?}");
     for n in &names {

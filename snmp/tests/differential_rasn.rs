@@ -29,8 +29,8 @@ use std::borrow::Cow;
 use rasn::types::{FixedOctetString, Integer, ObjectIdentifier, OctetString};
 use rasn_snmp::{v1, v2, v2c, v3};
 use snmp::{
-    CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, TrapV1Pdu,
-    V3Header, V3Message, Value, VarBind, Version,
+    CommunityMessage, Message, Oid, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, TrapV1Pdu, V3Header, V3Message,
+    Value, VarBind, Version,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -99,9 +99,7 @@ fn c_value(v: &Value<'_>) -> CVal {
 }
 
 fn c_varbinds(vbs: &[VarBind<'_>]) -> CVarBinds {
-    vbs.iter()
-        .map(|vb| (vb.oid.to_vec(), c_value(&vb.value)))
-        .collect()
+    vbs.iter().map(|vb| (vb.oid.to_vec(), c_value(&vb.value))).collect()
 }
 
 fn c_pdus(p: &Pdus<'_>) -> CPdu {
@@ -126,9 +124,7 @@ fn c_pdus(p: &Pdus<'_>) -> CPdu {
 
 fn c_ours(m: &Message<'_>) -> CMsg {
     match m {
-        Message::Community(c) => {
-            CMsg::Community(c.version as i64, c.community.to_vec(), c_pdus(&c.pdu))
-        }
+        Message::Community(c) => CMsg::Community(c.version as i64, c.community.to_vec(), c_pdus(&c.pdu)),
         Message::V3(v) => CMsg::V3 {
             msg_id: i64::from(v.header.msg_id),
             max_size: i64::from(v.header.max_size),
@@ -136,11 +132,9 @@ fn c_ours(m: &Message<'_>) -> CMsg {
             model: i64::from(v.header.security_model),
             sec: v.security_parameters.to_vec(),
             data: match &v.data {
-                ScopedPduData::Plaintext(s) => Ok((
-                    s.context_engine_id.to_vec(),
-                    s.context_name.to_vec(),
-                    c_pdus(&s.pdu),
-                )),
+                ScopedPduData::Plaintext(s) => {
+                    Ok((s.context_engine_id.to_vec(), s.context_name.to_vec(), c_pdus(&s.pdu)))
+                }
                 ScopedPduData::Encrypted(b) => Err(b.to_vec()),
             },
         },
@@ -155,9 +149,7 @@ fn int(i: &Integer) -> i64 {
 }
 
 fn r_v1_value(v: &rasn_smi::v1::ObjectSyntax) -> CVal {
-    use rasn_smi::v1::{
-        ApplicationSyntax as A, NetworkAddress, ObjectSyntax as O, SimpleSyntax as S,
-    };
+    use rasn_smi::v1::{ApplicationSyntax as A, NetworkAddress, ObjectSyntax as O, SimpleSyntax as S};
     match v {
         O::Simple(S::Number(i)) => CVal::Int(int(i)),
         O::Simple(S::String(s)) => CVal::Str(s.to_vec()),
@@ -199,10 +191,7 @@ fn r_v1_pdus(p: &v1::Pdus) -> CPdu {
             int(&p.request_id),
             int(&p.error_status),
             int(&p.error_index),
-            p.variable_bindings
-                .iter()
-                .map(|vb| (vb.name.to_vec(), r_v1_value(&vb.value)))
-                .collect(),
+            p.variable_bindings.iter().map(|vb| (vb.name.to_vec(), r_v1_value(&vb.value))).collect(),
         )
     };
     match p {
@@ -218,19 +207,14 @@ fn r_v1_pdus(p: &v1::Pdus) -> CPdu {
                 int(&t.generic_trap),
                 int(&t.specific_trap),
                 t.time_stamp.0,
-                t.variable_bindings
-                    .iter()
-                    .map(|vb| (vb.name.to_vec(), r_v1_value(&vb.value)))
-                    .collect(),
+                t.variable_bindings.iter().map(|vb| (vb.name.to_vec(), r_v1_value(&vb.value))).collect(),
             )
         }
     }
 }
 
 fn r_v2_varbinds(vbs: &[v2::VarBind]) -> CVarBinds {
-    vbs.iter()
-        .map(|vb| (vb.name.to_vec(), r_v2_value(&vb.value)))
-        .collect()
+    vbs.iter().map(|vb| (vb.name.to_vec(), r_v2_value(&vb.value))).collect()
 }
 
 fn r_v2_pdus(p: &v2::Pdus) -> CPdu {
@@ -312,17 +296,17 @@ fn opaque(b: &[u8]) -> rasn_smi::v1::Opaque {
 
 fn to_r_v1_value(v: &Value<'_>) -> rasn_smi::v1::ObjectSyntax {
     use rasn_smi::v1::{
-        ApplicationSyntax as A, Counter, Gauge, IpAddress, NetworkAddress, ObjectSyntax as O,
-        SimpleSyntax as S, TimeTicks,
+        ApplicationSyntax as A, Counter, Gauge, IpAddress, NetworkAddress, ObjectSyntax as O, SimpleSyntax as S,
+        TimeTicks,
     };
     match v {
         Value::Integer(i) => O::Simple(S::Number(Integer::from(*i))),
         Value::OctetString(b) => O::Simple(S::String(os(b))),
         Value::Null => O::Simple(S::Empty),
         Value::ObjectIdentifier(o) => O::Simple(S::Object(r_oid(o))),
-        Value::IpAddress(a) => O::ApplicationWide(A::Address(NetworkAddress::Internet(IpAddress(
-            FixedOctetString::from(*a),
-        )))),
+        Value::IpAddress(a) => {
+            O::ApplicationWide(A::Address(NetworkAddress::Internet(IpAddress(FixedOctetString::from(*a)))))
+        }
         Value::Counter32(c) => O::ApplicationWide(A::Counter(Counter(*c))),
         Value::Gauge32(g) => O::ApplicationWide(A::Gauge(Gauge(*g))),
         Value::TimeTicks(t) => O::ApplicationWide(A::Ticks(TimeTicks(*t))),
@@ -354,12 +338,7 @@ fn to_r_v2_value(v: &Value<'_>) -> v2::VarBindValue {
 
 fn to_r_v1_pdus(p: &Pdus<'_>) -> v1::Pdus {
     let vbs = |vbs: &[VarBind<'_>]| {
-        vbs.iter()
-            .map(|vb| v1::VarBind {
-                name: r_oid(&vb.oid),
-                value: to_r_v1_value(&vb.value),
-            })
-            .collect::<Vec<_>>()
+        vbs.iter().map(|vb| v1::VarBind { name: r_oid(&vb.oid), value: to_r_v1_value(&vb.value) }).collect::<Vec<_>>()
     };
     match p {
         Pdus::Pdu(p) => {
@@ -379,9 +358,9 @@ fn to_r_v1_pdus(p: &Pdus<'_>) -> v1::Pdus {
         }
         Pdus::TrapV1(t) => v1::Pdus::Trap(v1::Trap {
             enterprise: r_oid(&t.enterprise),
-            agent_addr: rasn_smi::v1::NetworkAddress::Internet(rasn_smi::v1::IpAddress(
-                FixedOctetString::from(t.agent_addr),
-            )),
+            agent_addr: rasn_smi::v1::NetworkAddress::Internet(rasn_smi::v1::IpAddress(FixedOctetString::from(
+                t.agent_addr,
+            ))),
             generic_trap: Integer::from(t.generic_trap),
             specific_trap: Integer::from(t.specific_trap),
             time_stamp: rasn_smi::v1::TimeTicks(t.time_stamp),
@@ -391,17 +370,9 @@ fn to_r_v1_pdus(p: &Pdus<'_>) -> v1::Pdus {
 }
 
 fn to_r_v2_pdus(p: &Pdus<'_>) -> v2::Pdus {
-    let Pdus::Pdu(p) = p else {
-        panic!("a v1 trap has no v2 form")
-    };
-    let variable_bindings: Vec<v2::VarBind> = p
-        .varbinds
-        .iter()
-        .map(|vb| v2::VarBind {
-            name: r_oid(&vb.oid),
-            value: to_r_v2_value(&vb.value),
-        })
-        .collect();
+    let Pdus::Pdu(p) = p else { panic!("a v1 trap has no v2 form") };
+    let variable_bindings: Vec<v2::VarBind> =
+        p.varbinds.iter().map(|vb| v2::VarBind { name: r_oid(&vb.oid), value: to_r_v2_value(&vb.value) }).collect();
     let request_id = i32::try_from(p.request_id).expect("rasn request-id is i32");
     let u = |v: i32| u32::try_from(v).expect("rasn error fields are u32");
     if p.pdu_type == PduType::GetBulkRequest {
@@ -412,12 +383,7 @@ fn to_r_v2_pdus(p: &Pdus<'_>) -> v2::Pdus {
             variable_bindings,
         }));
     }
-    let pdu = v2::Pdu {
-        request_id,
-        error_status: u(p.error_status),
-        error_index: u(p.error_index),
-        variable_bindings,
-    };
+    let pdu = v2::Pdu { request_id, error_status: u(p.error_status), error_index: u(p.error_index), variable_bindings };
     match p.pdu_type {
         PduType::GetRequest => v2::Pdus::GetRequest(v2::GetRequest(pdu)),
         PduType::GetNextRequest => v2::Pdus::GetNextRequest(v2::GetNextRequest(pdu)),
@@ -474,18 +440,14 @@ fn check_both_ways(m: &Message<'_>) {
     let meaning = c_ours(m);
     let ours = m.to_vec();
     assert_eq!(ours.len(), m.encoded_len());
-    let theirs_read = rasn_decode(&ours, m.version())
-        .unwrap_or_else(|e| panic!("rasn cannot decode our {m:?}: {e}\n{ours:02x?}"));
+    let theirs_read =
+        rasn_decode(&ours, m.version()).unwrap_or_else(|e| panic!("rasn cannot decode our {m:?}: {e}\n{ours:02x?}"));
     assert_eq!(theirs_read, meaning, "rasn reads our bytes differently");
 
     let theirs = rasn_encode(m);
-    let ours_read = Message::decode(&theirs)
-        .unwrap_or_else(|e| panic!("we cannot decode rasn's encoding of {m:?}: {e}"));
-    assert_eq!(
-        c_ours(&ours_read),
-        meaning,
-        "we read rasn's bytes differently"
-    );
+    let ours_read =
+        Message::decode(&theirs).unwrap_or_else(|e| panic!("we cannot decode rasn's encoding of {m:?}: {e}"));
+    assert_eq!(c_ours(&ours_read), meaning, "we read rasn's bytes differently");
     assert_eq!(theirs, ours, "the two encoders disagree on the bytes");
 }
 
@@ -504,8 +466,7 @@ fn captured_packets_agree() {
         let bytes = std::fs::read(&path).unwrap();
         let m = Message::decode(&bytes).unwrap();
         // rasn reads net-snmp's own bytes the same way we do ...
-        let theirs = rasn_decode(&bytes, m.version())
-            .unwrap_or_else(|e| panic!("{}: rasn: {e}", path.display()));
+        let theirs = rasn_decode(&bytes, m.version()).unwrap_or_else(|e| panic!("{}: rasn: {e}", path.display()));
         assert_eq!(theirs, c_ours(&m), "{}", path.display());
         // ... and re-encoding through either codec gives net-snmp's bytes back.
         check_both_ways(&m);
@@ -562,32 +523,16 @@ impl Rng {
         self.i32_edgy() & i32::MAX
     }
     fn bytes(&mut self, max: u64) -> Vec<u8> {
-        let len = if self.below(20) == 0 {
-            self.below(max + 1)
-        } else {
-            self.below(max.min(40) + 1)
-        };
+        let len = if self.below(20) == 0 { self.below(max + 1) } else { self.below(max.min(40) + 1) };
         (0..len).map(|_| self.next() as u8).collect()
     }
     fn oid(&mut self) -> Oid {
         let first = self.below(3) as u32;
-        let second = if first < 2 {
-            self.below(40) as u32
-        } else {
-            self.u32_edgy() % (u32::MAX - 80)
-        };
+        let second = if first < 2 { self.below(40) as u32 } else { self.u32_edgy() % (u32::MAX - 80) };
         let mut o = Oid::from_slice(&[first, second]);
-        let extra = if self.below(10) == 0 {
-            self.below(127)
-        } else {
-            self.below(14)
-        };
+        let extra = if self.below(10) == 0 { self.below(127) } else { self.below(14) };
         for _ in 0..extra {
-            o.push(if self.below(2) == 0 {
-                self.below(200) as u32
-            } else {
-                self.u32_edgy()
-            });
+            o.push(if self.below(2) == 0 { self.below(200) as u32 } else { self.u32_edgy() });
         }
         o
     }
@@ -610,14 +555,8 @@ impl Rng {
         }
     }
     fn varbinds(&mut self, v1_only: bool) -> Vec<VarBind<'static>> {
-        let n = if self.below(8) == 0 {
-            self.below(60)
-        } else {
-            self.below(8)
-        };
-        (0..n)
-            .map(|_| VarBind::new(self.oid(), self.value(v1_only)))
-            .collect()
+        let n = if self.below(8) == 0 { self.below(60) } else { self.below(8) };
+        (0..n).map(|_| VarBind::new(self.oid(), self.value(v1_only))).collect()
     }
     fn pdu(&mut self, types: &[PduType], v1_only: bool) -> Pdus<'static> {
         let pdu_type = *self.pick(types);
@@ -642,16 +581,8 @@ impl Rng {
     fn message(&mut self) -> Message<'static> {
         use PduType::*;
         const V1: &[PduType] = &[GetRequest, GetNextRequest, Response, SetRequest, TrapV1];
-        const V2: &[PduType] = &[
-            GetRequest,
-            GetNextRequest,
-            Response,
-            SetRequest,
-            GetBulkRequest,
-            InformRequest,
-            SnmpV2Trap,
-            Report,
-        ];
+        const V2: &[PduType] =
+            &[GetRequest, GetNextRequest, Response, SetRequest, GetBulkRequest, InformRequest, SnmpV2Trap, Report];
         match self.below(4) {
             0 => Message::Community(CommunityMessage {
                 version: Version::V1,
@@ -710,20 +641,13 @@ fn every_value_type_is_generated() {
 #[test]
 fn indefinite_length_is_only_accepted_by_rasn() {
     // A v2c GET of sysUpTime.0 whose outer SEQUENCE uses the indefinite form (0x80 ... 00 00).
-    let definite = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/packets/v2c-get-exceptions-request.bin"
-    ))
-    .unwrap();
+    let definite =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/packets/v2c-get-exceptions-request.bin")).unwrap();
     let mut indefinite = vec![0x30, 0x80];
     indefinite.extend_from_slice(&definite[2..]);
     indefinite.extend_from_slice(&[0, 0]);
-    assert_eq!(
-        Message::decode(&indefinite),
-        Err(snmp::DecodeError::IndefiniteLength)
-    );
+    assert_eq!(Message::decode(&indefinite), Err(snmp::DecodeError::IndefiniteLength));
     let ours = c_ours(&Message::decode(&definite).unwrap());
-    let theirs =
-        rasn_decode(&indefinite, Version::V2c).expect("rasn 0.30 accepts indefinite lengths");
+    let theirs = rasn_decode(&indefinite, Version::V2c).expect("rasn 0.30 accepts indefinite lengths");
     assert_eq!(theirs, ours);
 }

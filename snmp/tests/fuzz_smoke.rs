@@ -46,9 +46,7 @@ fn run(input: &[u8], what: &str) {
 }
 
 /// Values that matter in a BER length or tag byte.
-const INTERESTING: [u8; 12] = [
-    0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xfe, 0xff, 0x30,
-];
+const INTERESTING: [u8; 12] = [0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xfe, 0xff, 0x30];
 
 #[test]
 fn captured_packets_hold_the_contract() {
@@ -74,10 +72,7 @@ fn truncations_bit_flips_and_length_tweaks() {
                 m[i] ^= 1 << bit;
             }
             let orig = m[i];
-            for v in INTERESTING
-                .into_iter()
-                .chain([orig.wrapping_add(1), orig.wrapping_sub(1)])
-            {
+            for v in INTERESTING.into_iter().chain([orig.wrapping_add(1), orig.wrapping_sub(1)]) {
                 m[i] = v;
                 run(&m, &format!("packet {n} byte {i} set to {v:#04x}"));
             }

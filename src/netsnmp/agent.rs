@@ -13,9 +13,7 @@ pub async fn resolve(spec: &str) -> Result<SocketAddr, String> {
     } else if let Some(r) = spec.strip_prefix("udp:") {
         (false, r)
     } else if spec.starts_with("tcp:") || spec.starts_with("tcp6:") || spec.starts_with("unix:") {
-        return Err(format!(
-            "{spec}: this transport is not supported (only udp and udp6)"
-        ));
+        return Err(format!("{spec}: this transport is not supported (only udp and udp6)"));
     } else {
         (false, spec)
     };
@@ -23,13 +21,8 @@ pub async fn resolve(spec: &str) -> Result<SocketAddr, String> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, port));
     }
-    let found = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|_| unknown())?;
-    found
-        .into_iter()
-        .find(|a| a.is_ipv6() == ipv6_only || !ipv6_only && a.is_ipv4())
-        .ok_or_else(unknown)
+    let found = tokio::net::lookup_host((host, port)).await.map_err(|_| unknown())?;
+    found.into_iter().find(|a| a.is_ipv6() == ipv6_only || !ipv6_only && a.is_ipv4()).ok_or_else(unknown)
 }
 
 fn split_host_port(s: &str, ipv6_only: bool) -> Option<(&str, u16)> {

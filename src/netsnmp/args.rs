@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use mibs::{OidStyle, OutputOptions};
+use mibs::OutputOptions;
 use snmp::Version;
 
 /// Everything the SNMP commands share, parsed from the command line.
@@ -77,9 +77,10 @@ impl SnmpArgs {
                 }
                 let attached = flags.get(pos + letter.len_utf8()..).unwrap_or_default();
                 let value = if attached.is_empty() {
-                    let v = args.get(i).cloned().ok_or_else(|| {
-                        UsageError(format!("option requires an argument -- '{letter}'"))
-                    })?;
+                    let v = args
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| UsageError(format!("option requires an argument -- '{letter}'")))?;
                     i += 1;
                     v
                 } else {
@@ -104,9 +105,7 @@ impl SnmpArgs {
                     "2c" | "2" => Version::V2c,
                     "3" => Version::V3,
                     _ => {
-                        return Err(UsageError(format!(
-                            "Invalid version specified after -v flag: {value}"
-                        )));
+                        return Err(UsageError(format!("Invalid version specified after -v flag: {value}")));
                     }
                 })
             }
@@ -120,40 +119,16 @@ impl SnmpArgs {
                 self.timeout = Duration::from_secs_f64(secs);
             }
             'r' => {
-                self.retries = value
-                    .parse()
-                    .map_err(|_| UsageError(format!("Invalid number of retries: {value}")))?
+                self.retries = value.parse().map_err(|_| UsageError(format!("Invalid number of retries: {value}")))?
             }
-            'O' => self.set_output_flags(value)?,
+            'O' => self
+                .output
+                .apply_flags(value)
+                .map_err(|c| UsageError(format!("Unknown output option passed to -O: {c}.")))?,
             'm' => self.mibs = Some(value.to_string()),
             'M' => self.mib_dirs = Some(value.to_string()),
             'u' => self.security_name = Some(value.to_string()),
             _ => {}
-        }
-        Ok(())
-    }
-
-    fn set_output_flags(&mut self, flags: &str) -> Result<(), UsageError> {
-        let o = &mut self.output;
-        for f in flags.chars() {
-            match f {
-                'n' => o.oid_style = OidStyle::Numeric,
-                'f' => o.oid_style = OidStyle::Full,
-                's' => o.oid_style = OidStyle::Suffix,
-                'q' => o.quick = true,
-                'v' => o.value_only = true,
-                'e' => o.numeric_enums = true,
-                't' => o.raw_timeticks = true,
-                'x' => o.hex_strings = true,
-                'U' => o.no_units = true,
-                // Accepted for compatibility; their output differences are not modelled.
-                '0' | 'a' | 'b' | 'E' | 'Q' | 'S' | 'T' | 'u' | 'X' => {}
-                other => {
-                    return Err(UsageError(format!(
-                        "Unknown output option passed to -O: {other}."
-                    )));
-                }
-            }
         }
         Ok(())
     }
@@ -169,10 +144,7 @@ impl SnmpArgs {
     ) -> Result<usize, UsageError> {
         for (pos, letter) in value.char_indices() {
             if next_word.contains(letter) {
-                let v = args
-                    .get(i)
-                    .cloned()
-                    .ok_or_else(|| UsageError(format!("Missing argument to -C{letter}")))?;
+                let v = args.get(i).cloned().ok_or_else(|| UsageError(format!("Missing argument to -C{letter}")))?;
                 i += 1;
                 self.app_options.push((letter, v));
             } else if matches!(letter, 'n' | 'r') {
@@ -193,20 +165,14 @@ impl SnmpArgs {
 
     /// The value of the last `-C<letter>`.
     pub fn app_option(&self, letter: char) -> Option<&str> {
-        self.app_options
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == letter)
-            .map(|(_, v)| v.as_str())
+        self.app_options.iter().rev().find(|(l, _)| *l == letter).map(|(_, v)| v.as_str())
     }
 
     /// A numeric `-C<letter>N`, as net-snmp reads it with atoi-like rules.
     pub fn app_number(&self, letter: char, default: i32) -> Result<i32, UsageError> {
         match self.app_option(letter) {
             None => Ok(default),
-            Some(v) => v
-                .parse()
-                .map_err(|_| UsageError(format!("No number given -- error.  -C{letter}{v}"))),
+            Some(v) => v.parse().map_err(|_| UsageError(format!("No number given -- error.  -C{letter}{v}"))),
         }
     }
 
@@ -229,13 +195,10 @@ impl SnmpArgs {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use mibs::OidStyle;
 
     fn parse(s: &str) -> SnmpArgs {
-        SnmpArgs::parse(
-            &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
-            "f",
-        )
-        .unwrap()
+        SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>(), "f").unwrap()
     }
 
     #[test]
@@ -269,22 +232,11 @@ mod tests {
 
     #[test]
     fn errors() {
-        let p = |s: &str| {
-            SnmpArgs::parse(
-                &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
-                "",
-            )
-        };
+        let p = |s: &str| SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>(), "");
         assert!(p("-v 4 host").is_err());
         assert!(p("-t").is_err());
         assert!(p("-Oz host").is_err());
-        assert_eq!(
-            parse("-v2c host").community_or_error(),
-            Err(UsageError("No community name specified.".into()))
-        );
-        assert_eq!(
-            parse("host").community_or_error(),
-            Err(UsageError("No securityName specified".into()))
-        );
+        assert_eq!(parse("-v2c host").community_or_error(), Err(UsageError("No community name specified.".into())));
+        assert_eq!(parse("host").community_or_error(), Err(UsageError("No securityName specified".into())));
     }
 }

@@ -20,9 +20,7 @@ pub fn error_string(status: i32) -> &'static str {
         8 => "wrongLength (The set value has an illegal length from what the agent expects)",
         9 => "wrongEncoding",
         10 => "wrongValue (The set value is illegal or unsupported in some way)",
-        11 => {
-            "noCreation (That table does not support row creation or that object can not ever be created)"
-        }
+        11 => "noCreation (That table does not support row creation or that object can not ever be created)",
         12 => "inconsistentValue (The set value is illegal or unsupported in some way)",
         13 => "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
         14 => "commitFailed",
@@ -43,15 +41,9 @@ pub fn write_packet_error(
     mib: &Mib,
     opts: &OutputOptions,
 ) -> std::io::Result<()> {
-    writeln!(
-        err,
-        "{heading}\nReason: {}",
-        error_string(response.error_status)
-    )?;
+    writeln!(err, "{heading}\nReason: {}", error_string(response.error_status))?;
     if response.error_index != 0 {
-        let failed = usize::try_from(response.error_index - 1)
-            .ok()
-            .and_then(|i| response.varbinds.get(i));
+        let failed = usize::try_from(response.error_index - 1).ok().and_then(|i| response.varbinds.get(i));
         write!(err, "Failed object: ")?;
         if let Some(vb) = failed {
             writeln!(err, "{}", mib.format_oid(&vb.oid, opts))?;

@@ -22,23 +22,13 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
         return Err(UsageError("Missing object name".into()).into());
     }
     if kind == Kind::Bulk && s.client.config().version == snmp::Version::V1 {
-        return Err(Failure::Message(
-            "osprey bulkget: Cannot send V2 PDU on V1 session".into(),
-        ));
+        return Err(Failure::Message("osprey bulkget: Cannot send V2 PDU on V1 session".into()));
     }
-    let mut oids = s
-        .operands
-        .iter()
-        .map(|o| s.parse_oid(o))
-        .collect::<Result<Vec<Oid>, _>>()?;
+    let mut oids = s.operands.iter().map(|o| s.parse_oid(o)).collect::<Result<Vec<Oid>, _>>()?;
     let non_repeaters = s.args.app_number('n', 0)?;
     let max_repetitions = s.args.app_number('r', 10)?;
     let fix_errors = !s.args.has_app_option('f') && kind != Kind::Bulk;
-    let heading = if kind == Kind::Get {
-        "Error in packet"
-    } else {
-        "Error in packet."
-    };
+    let heading = if kind == Kind::Get { "Error in packet" } else { "Error in packet." };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut exit = 0;
@@ -46,11 +36,7 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
         let reply = match kind {
             Kind::Get => s.client.get(&oids).await,
             Kind::GetNext => s.client.get_next(&oids).await,
-            Kind::Bulk => {
-                s.client
-                    .get_bulk(non_repeaters, max_repetitions, &oids)
-                    .await
-            }
+            Kind::Bulk => s.client.get_bulk(non_repeaters, max_repetitions, &oids).await,
         };
         let response = match reply {
             Ok(r) => r,
@@ -68,13 +54,7 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
             break;
         }
         let _ = out.flush();
-        let _ = write_packet_error(
-            &mut std::io::stderr().lock(),
-            heading,
-            &response,
-            &s.mib,
-            s.output(),
-        );
+        let _ = write_packet_error(&mut std::io::stderr().lock(), heading, &response, &s.mib, s.output());
         exit = 2;
         match fixed_request(&response) {
             Some(remaining) if fix_errors => oids = remaining,
@@ -88,15 +68,8 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
 /// The request again without the varbind the agent flagged, or `None` when nothing would
 /// remain or the error names no varbind (net-snmp's `snmp_fix_pdu`).
 fn fixed_request(response: &Response) -> Option<Vec<Oid>> {
-    let index = usize::try_from(response.error_index)
-        .ok()
-        .filter(|&i| i >= 1 && i <= response.varbinds.len())?;
-    let remaining: Vec<Oid> = response
-        .varbinds
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i + 1 != index)
-        .map(|(_, vb)| vb.oid.clone())
-        .collect();
+    let index = usize::try_from(response.error_index).ok().filter(|&i| i >= 1 && i <= response.varbinds.len())?;
+    let remaining: Vec<Oid> =
+        response.varbinds.iter().enumerate().filter(|(i, _)| i + 1 != index).map(|(_, vb)| vb.oid.clone()).collect();
     (!remaining.is_empty()).then_some(remaining)
 }

@@ -38,25 +38,17 @@ pub async fn run(command: &str, argv: &[String]) -> i32 {
         "bulkwalk" => walk::run(argv, true).await,
         "set" => set::run(argv).await,
         "table" => table::run(argv).await,
-        _ => Err(Failure::Usage(UsageError(format!(
-            "unknown command {command}"
-        )))),
+        _ => Err(Failure::Usage(UsageError(format!("unknown command {command}")))),
     };
     match result {
         Ok(code) => code,
         Err(Failure::Usage(UsageError(msg))) => {
-            let synopsis = COMMANDS
-                .iter()
-                .find(|(c, _)| *c == command)
-                .map_or("", |(_, s)| s);
+            let synopsis = COMMANDS.iter().find(|(c, _)| *c == command).map_or("", |(_, s)| s);
             let mut err = std::io::stderr().lock();
             if !msg.is_empty() {
                 let _ = writeln!(err, "{msg}");
             }
-            let _ = writeln!(
-                err,
-                "USAGE: osprey {command} [OPTIONS] {synopsis}\n\n{OPTIONS_HELP}"
-            );
+            let _ = writeln!(err, "USAGE: osprey {command} [OPTIONS] {synopsis}\n\n{OPTIONS_HELP}");
             1
         }
         Err(Failure::Message(msg)) => {
@@ -111,33 +103,17 @@ impl Session {
         let args = SnmpArgs::parse(argv, next_word_app_options)?;
         let mib = match &args.mibs {
             None if args.mib_dirs.is_none() => Mib::builtin(),
-            modules => Mib::load(
-                modules.as_deref().unwrap_or("ALL"),
-                args.mib_dirs.as_deref(),
-            )
-            .map_err(|e| Failure::Message(e.to_string()))?,
+            modules => Mib::load(modules.as_deref().unwrap_or("ALL"), args.mib_dirs.as_deref())
+                .map_err(|e| Failure::Message(e.to_string()))?,
         };
         let (version, community) = args.community_or_error()?;
         let Some((agent, operands)) = args.positional.split_first() else {
             return Err(UsageError("No hostname specified.".into()).into());
         };
         let addr = agent::resolve(agent).await.map_err(Failure::Message)?;
-        let config = ClientConfig {
-            version,
-            community,
-            timeout: args.timeout,
-            retries: args.retries,
-        };
-        let client = Client::connect(addr, config)
-            .await
-            .map_err(|e| Failure::Message(format!("{agent}: {e}")))?;
-        Ok(Session {
-            agent: agent.clone(),
-            operands: operands.to_vec(),
-            args,
-            mib,
-            client,
-        })
+        let config = ClientConfig { version, community, timeout: args.timeout, retries: args.retries };
+        let client = Client::connect(addr, config).await.map_err(|e| Failure::Message(format!("{agent}: {e}")))?;
+        Ok(Session { agent: agent.clone(), operands: operands.to_vec(), args, mib, client })
     }
 
     pub fn output(&self) -> &OutputOptions {
@@ -146,18 +122,12 @@ impl Session {
 
     /// Parses an OID argument, with net-snmp's message on failure.
     pub fn parse_oid(&self, text: &str) -> Result<Oid, Failure> {
-        self.mib
-            .parse_oid(text)
-            .map_err(|e| Failure::Message(format!("{text}: {e}")))
+        self.mib.parse_oid(text).map_err(|e| Failure::Message(format!("{text}: {e}")))
     }
 
     /// net-snmp's timeout message; snmpget and snmpgetnext end it with a full stop, the
     /// other tools do not.
     pub fn timeout_message(&self, full_stop: bool) -> String {
-        format!(
-            "Timeout: No Response from {}{}",
-            self.agent,
-            if full_stop { "." } else { "" }
-        )
+        format!("Timeout: No Response from {}{}", self.agent, if full_stop { "." } else { "" })
     }
 }

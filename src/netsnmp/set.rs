@@ -19,12 +19,9 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
             return Err(UsageError("Missing type/value for variable".into()).into());
         };
         let oid = s.parse_oid(name)?;
-        let type_char = single_char(kind)
-            .ok_or_else(|| Failure::Message(format!("{name}: Bad object type: {kind}")))?;
-        let value = s
-            .mib
-            .value_for_set(&oid, type_char, text)
-            .map_err(|e| Failure::Message(format!("{name}: {e}")))?;
+        let type_char =
+            single_char(kind).ok_or_else(|| Failure::Message(format!("{name}: Bad object type: {kind}")))?;
+        let value = s.mib.value_for_set(&oid, type_char, text).map_err(|e| Failure::Message(format!("{name}: {e}")))?;
         varbinds.push(VarBind::new(oid, value));
     }
     let response = match s.client.set(varbinds).await {
@@ -36,13 +33,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
         Err(e) => return Err(Failure::Message(e.to_string())),
     };
     if response.is_error() {
-        let _ = write_packet_error(
-            &mut std::io::stderr().lock(),
-            "Error in packet.",
-            &response,
-            &s.mib,
-            s.output(),
-        );
+        let _ = write_packet_error(&mut std::io::stderr().lock(), "Error in packet.", &response, &s.mib, s.output());
         return Ok(2);
     }
     let mut out = std::io::stdout().lock();

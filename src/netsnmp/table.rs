@@ -27,26 +27,15 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
         return Err(UsageError("Missing table name".into()).into());
     };
     let table = s.parse_oid(name)?;
-    let display = OutputOptions {
-        oid_style: s.output().oid_style,
-        ..OutputOptions::default()
-    };
+    let display = OutputOptions { oid_style: s.output().oid_style, ..OutputOptions::default() };
     let table_name = s.mib.format_oid(&table, &display);
-    let is_table = s
-        .mib
-        .object(&table)
-        .is_some_and(|n| n.kind == ObjectKind::Table);
+    let is_table = s.mib.object(&table).is_some_and(|n| n.kind == ObjectKind::Table);
     let mut columns: Vec<Column> = if is_table && s.output().oid_style != OidStyle::Numeric {
         s.mib
             .columns(&table)
             .into_iter()
             .filter(|c| c.access.as_deref() != Some("not-accessible"))
-            .filter_map(|c| {
-                Some(Column {
-                    subid: *c.oid.last()?,
-                    label: c.name.clone(),
-                })
-            })
+            .filter_map(|c| Some(Column { subid: *c.oid.last()?, label: c.name.clone() }))
             .collect()
     } else {
         Vec::new()
@@ -63,11 +52,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let rows = if layout.headers_only {
         let widths: Vec<usize> = columns.iter().map(|c| c.label.len()).collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            layout.header_line(&columns, &widths, 0, columns.len(), None)
-        );
+        let _ = writeln!(out, "{}", layout.header_line(&columns, &widths, 0, columns.len(), None));
         Rows::new()
     } else {
         match fetch(&s, &table, &columns).await {
@@ -83,10 +68,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
     if rows.is_empty() {
         let _ = writeln!(out, "{table_name}: No entries");
     } else {
-        let indexes = rows
-            .keys()
-            .map(|idx| index_text(&s, &table, columns.first(), idx))
-            .collect::<Vec<_>>();
+        let indexes = rows.keys().map(|idx| index_text(&s, &table, columns.first(), idx)).collect::<Vec<_>>();
         layout.print(&mut out, &table_name, &columns, &rows, &indexes);
     }
     let _ = out.flush();
@@ -98,12 +80,7 @@ fn shorten_to_brief(columns: &mut [Column]) {
     let common = columns
         .windows(2)
         .map(|w| match w {
-            [a, b] => a
-                .label
-                .bytes()
-                .zip(b.label.bytes())
-                .take_while(|(x, y)| x == y)
-                .count(),
+            [a, b] => a.label.bytes().zip(b.label.bytes()).take_while(|(x, y)| x == y).count(),
             _ => 0,
         })
         .min()
@@ -122,14 +99,9 @@ fn index_text(s: &Session, table: &Oid, first: Option<&Column>, index: &[u32]) -
         return String::new();
     };
     let oid = table.child(&[1, col.subid]).child(index);
-    let suffix = OutputOptions {
-        oid_style: OidStyle::Suffix,
-        ..OutputOptions::default()
-    };
+    let suffix = OutputOptions { oid_style: OidStyle::Suffix, ..OutputOptions::default() };
     let text = s.mib.format_oid(&oid, &suffix);
-    text.split_once('.')
-        .map(|(_, i)| i.to_string())
-        .unwrap_or(text)
+    text.split_once('.').map(|(_, i)| i.to_string()).unwrap_or(text)
 }
 
 /// Walks every column together, GETBULK (or GETNEXT) with one varbind per unfinished
@@ -140,26 +112,15 @@ async fn fetch(s: &Session, table: &Oid, columns: &[Column]) -> Result<Rows, Cli
     let reps = s.args.app_number('r', 10).unwrap_or(10).max(1);
     let mut rows = Rows::new();
     // Per column: the last OID reached, or None once finished.
-    let mut cursors: Vec<Option<Oid>> = columns
-        .iter()
-        .map(|c| Some(entry.child(&[c.subid])))
-        .collect();
+    let mut cursors: Vec<Option<Oid>> = columns.iter().map(|c| Some(entry.child(&[c.subid]))).collect();
     loop {
-        let active: Vec<usize> = (0..columns.len())
-            .filter(|&i| cursors.get(i).is_some_and(Option::is_some))
-            .collect();
+        let active: Vec<usize> = (0..columns.len()).filter(|&i| cursors.get(i).is_some_and(Option::is_some)).collect();
         if active.is_empty() {
             return Ok(rows);
         }
-        let oids: Vec<Oid> = active
-            .iter()
-            .filter_map(|&i| cursors.get(i).cloned().flatten())
-            .collect();
-        let response: Response = if use_bulk {
-            s.client.get_bulk(0, reps, &oids).await?
-        } else {
-            s.client.get_next(&oids).await?
-        };
+        let oids: Vec<Oid> = active.iter().filter_map(|&i| cursors.get(i).cloned().flatten()).collect();
+        let response: Response =
+            if use_bulk { s.client.get_bulk(0, reps, &oids).await? } else { s.client.get_next(&oids).await? };
         if response.is_error() {
             // v1 agents answer noSuchName past the end of their tree: the table ends there.
             return Ok(rows);
@@ -186,13 +147,8 @@ async fn fetch(s: &Session, table: &Oid, columns: &[Column]) -> Result<Rows, Cli
                 *a = true;
             }
             let index = vb.oid.get(column_oid.len()..).unwrap_or_default().to_vec();
-            let cells = rows
-                .entry(index)
-                .or_insert_with(|| vec![None; columns.len()]);
-            let quick = OutputOptions {
-                quick: true,
-                ..*s.output()
-            };
+            let cells = rows.entry(index).or_insert_with(|| vec![None; columns.len()]);
+            let quick = OutputOptions { quick: true, ..*s.output() };
             if let Some(cell) = cells.get_mut(slot) {
                 *cell = Some(s.mib.format_value(&vb.oid, &vb.value, &quick));
             }
@@ -279,28 +235,15 @@ impl Layout {
         line
     }
 
-    fn print(
-        &self,
-        out: &mut impl Write,
-        table_name: &str,
-        columns: &[Column],
-        rows: &Rows,
-        indexes: &[String],
-    ) {
+    fn print(&self, out: &mut impl Write, table_name: &str, columns: &[Column], rows: &Rows, indexes: &[String]) {
         let mut widths: Vec<usize> = columns.iter().map(|c| c.label.len()).collect();
         for cells in rows.values() {
             for (w, cell) in widths.iter_mut().zip(cells) {
                 *w = (*w).max(cell.as_deref().map_or(1, str::len));
             }
         }
-        let index_width = self.show_index.then(|| {
-            indexes
-                .iter()
-                .map(String::len)
-                .chain(["index".len()])
-                .max()
-                .unwrap_or(0)
-        });
+        let index_width =
+            self.show_index.then(|| indexes.iter().map(String::len).chain(["index".len()]).max().unwrap_or(0));
         if !self.no_headers {
             let _ = write!(out, "SNMP table: {table_name}\n\n");
         }
@@ -322,11 +265,7 @@ impl Layout {
                 last_field = i + 1;
             }
             if !self.no_headers {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    self.header_line(columns, &widths, first_field, last_field, index_width)
-                );
+                let _ = writeln!(out, "{}", self.header_line(columns, &widths, first_field, last_field, index_width));
             }
             for (cells, index) in rows.values().zip(indexes) {
                 let mut line = String::new();
@@ -334,11 +273,7 @@ impl Layout {
                     line += &self.cell(index, w, true);
                 }
                 for i in first_field..last_field {
-                    let text = cells
-                        .get(i)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or_else(|| "?".into());
+                    let text = cells.get(i).cloned().flatten().unwrap_or_else(|| "?".into());
                     line += &self.cell(
                         &text,
                         widths.get(i).copied().unwrap_or(0),

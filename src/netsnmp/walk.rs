@@ -22,17 +22,10 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
         _ => return Err(UsageError("Too many object names: a walk takes one".into()).into()),
     };
     if bulk && s.client.config().version == Version::V1 {
-        return Err(Failure::Message(
-            "osprey bulkwalk: Cannot send V2 PDU on V1 session".into(),
-        ));
+        return Err(Failure::Message("osprey bulkwalk: Cannot send V2 PDU on V1 session".into()));
     }
-    let mode = if bulk {
-        WalkMode::GetBulk {
-            max_repetitions: s.args.app_number('r', 10)?,
-        }
-    } else {
-        WalkMode::GetNext
-    };
+    let mode =
+        if bulk { WalkMode::GetBulk { max_repetitions: s.args.app_number('r', 10)? } } else { WalkMode::GetNext };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printed = 0usize;
@@ -66,10 +59,7 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
         let Some(end) = end else { continue };
         match end {
             WalkEnd::LeftSubtree | WalkEnd::Exception => {}
-            WalkEnd::NotIncreasing {
-                requested,
-                returned,
-            } => {
+            WalkEnd::NotIncreasing { requested, returned } => {
                 let _ = out.flush();
                 eprintln!(
                     "Error: OID not increasing: {} >= {}",

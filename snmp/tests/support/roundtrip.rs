@@ -18,11 +18,7 @@ pub fn check(data: &[u8]) {
             return;
         }
     };
-    assert!(
-        used > 0 && used <= data.len(),
-        "used {used} of {}",
-        data.len()
-    );
+    assert!(used > 0 && used <= data.len(), "used {used} of {}", data.len());
     match &whole {
         Ok(m) => {
             assert_eq!(used, data.len());
@@ -39,18 +35,10 @@ pub fn check(data: &[u8]) {
     let mut buf = vec![0x5a; 3];
     msg.encode(&mut buf);
     let (head, encoded) = buf.split_at(3);
-    assert_eq!(
-        head, [0x5a; 3],
-        "encode overwrote the buffer's earlier bytes"
-    );
-    assert_eq!(
-        encoded.len(),
-        len,
-        "encoded_len differs from the bytes written"
-    );
+    assert_eq!(head, [0x5a; 3], "encode overwrote the buffer's earlier bytes");
+    assert_eq!(encoded.len(), len, "encoded_len differs from the bytes written");
 
-    let again = Message::decode(encoded)
-        .unwrap_or_else(|e| panic!("re-encoding of {msg:?} does not decode: {e}"));
+    let again = Message::decode(encoded).unwrap_or_else(|e| panic!("re-encoding of {msg:?} does not decode: {e}"));
     assert_eq!(again, msg, "decode(encode(m)) != m");
     assert_eq!(again.to_vec(), encoded, "encoding is not canonical");
 }

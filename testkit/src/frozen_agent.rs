@@ -14,6 +14,7 @@ use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, Value, VarBind, V
 
 const MAX_BULK_VARBINDS: usize = 100;
 
+#[derive(Debug)]
 pub struct FrozenAgent {
     pub port: u16,
     stop: Arc<AtomicBool>,
@@ -25,9 +26,7 @@ impl FrozenAgent {
         objects.sort_by(|a, b| a.oid.cmp(&b.oid));
         objects.dedup_by(|a, b| a.oid == b.oid);
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
+        socket.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
         let port = socket.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
@@ -44,11 +43,7 @@ impl FrozenAgent {
                 let _ = socket.send_to(&reply, from);
             }
         });
-        FrozenAgent {
-            port,
-            stop,
-            thread: Some(thread),
-        }
+        FrozenAgent { port, stop, thread: Some(thread) }
     }
 
     pub fn addr(&self) -> String {
@@ -75,13 +70,16 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
     let Pdus::Pdu(req) = msg.pdu else { return None };
     let v1 = msg.version == Version::V1;
     let visible = |vb: &&VarBind<'static>| !(v1 && matches!(vb.value, Value::Counter64(_)));
-    let next_after = |oid: &Oid| objects.iter().filter(visible).find(|vb| vb.oid > *oid);
+    // `objects` is sorted: binary searches keep whole-tree walks fast.
+    let next_after = |oid: &Oid| objects.get(objects.partition_point(|vb| vb.oid <= *oid)..)?.iter().find(visible);
+    let exact =
+        |oid: &Oid| objects.binary_search_by(|vb| vb.oid.cmp(oid)).ok().and_then(|i| objects.get(i)).filter(visible);
     let mut out = Vec::new();
     let mut error = None;
     match req.pdu_type {
         PduType::GetRequest => {
             for (i, vb) in req.varbinds.iter().enumerate() {
-                match objects.iter().filter(visible).find(|o| o.oid == vb.oid) {
+                match exact(&vb.oid) {
                     Some(found) => out.push(found.clone()),
                     None if v1 => {
                         error.get_or_insert(i + 1);
@@ -89,14 +87,10 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
                     }
                     None => {
                         let parent = &vb.oid[..vb.oid.len().saturating_sub(1)];
-                        let instance = objects.iter().any(|o| {
-                            o.oid.len() == vb.oid.len() && o.oid.starts_with(&Oid::from(parent))
-                        });
-                        let value = if instance {
-                            Value::NoSuchInstance
-                        } else {
-                            Value::NoSuchObject
-                        };
+                        let instance = objects
+                            .iter()
+                            .any(|o| o.oid.len() == vb.oid.len() && o.oid.starts_with(&Oid::from(parent)));
+                        let value = if instance { Value::NoSuchInstance } else { Value::NoSuchObject };
                         out.push(VarBind::new(vb.oid.clone(), value));
                     }
                 }
@@ -115,16 +109,10 @@ fn answer(objects: &[VarBind<'static>], community: &[u8], datagram: &[u8]) -> Op
             }
         }
         PduType::GetBulkRequest if !v1 => {
-            let n = usize::try_from(req.non_repeaters().max(0))
-                .unwrap_or(0)
-                .min(req.varbinds.len());
+            let n = usize::try_from(req.non_repeaters().max(0)).unwrap_or(0).min(req.varbinds.len());
             let (non_rep, rep) = req.varbinds.split_at(n);
             for vb in non_rep {
-                out.push(
-                    next_after(&vb.oid)
-                        .cloned()
-                        .unwrap_or(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
-                );
+                out.push(next_after(&vb.oid).cloned().unwrap_or(VarBind::new(vb.oid.clone(), Value::EndOfMibView)));
             }
             if !rep.is_empty() {
                 let max_reps = usize::try_from(req.max_repetitions().max(0)).unwrap_or(0);

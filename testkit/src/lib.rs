@@ -1,0 +1,41 @@
+//! Test peers shared by every crate's end-to-end tests (a dev-dependency only).
+//!
+//! - [`snmpd`]: a real Net-SNMP `snmpd` on a free loopback port with its own temp dir.
+//! - [`frozen_agent`]: a deterministic agent replaying a recorded tree, so two clients
+//!   walking it see identical values.
+//! - [`udp`]: blocking one-shot requests and a whole-tree walk over std UDP.
+//! - [`tools`]: running command-line tools and comparing their output byte for byte.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+pub mod frozen_agent;
+pub mod snmpd;
+pub mod tools;
+pub mod udp;
+
+pub use frozen_agent::FrozenAgent;
+pub use snmpd::Snmpd;
+pub use tools::{Output, assert_same, first_differences, run};
+
+/// A UDP port on 127.0.0.1 that was free a moment ago.
+pub fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// True when the Net-SNMP daemon and client tools are installed (`scripts/test.sh`
+/// installs them).
+pub fn have_netsnmp() -> bool {
+    std::path::Path::new(snmpd::SNMPD).exists() && std::path::Path::new("/usr/bin/snmpget").exists()
+}
+
+/// Skips a test (with a note) when Net-SNMP is missing, except under CI, where the test
+/// script guarantees it and a missing tool is a failure.
+#[macro_export]
+macro_rules! require_netsnmp {
+    () => {
+        if !$crate::have_netsnmp() {
+            assert!(std::env::var_os("CI").is_none(), "net-snmp tools missing in CI");
+            eprintln!("skipped: net-snmp (snmpd, snmp) not installed; run scripts/test.sh");
+            return;
+        }
+    };
+}
