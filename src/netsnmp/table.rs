@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use mibs::{ObjectKind, OidStyle, OutputOptions};
-use snmp::{ClientError, Oid, Response, Version};
+use snmp::{ClientError, Oid, Version};
 
 use super::{Failure, Session, UsageError};
 
@@ -108,36 +108,32 @@ fn index_text(s: &Session, table: &Oid, first: Option<&Column>, index: &[u32]) -
 /// column, until each has left its column.
 async fn fetch(s: &Session, table: &Oid, columns: &[Column]) -> Result<Rows, ClientError> {
     let entry = table.child(&[1]);
+    let column_oids: Vec<Oid> = columns.iter().map(|c| entry.child(&[c.subid])).collect();
     let use_bulk = s.client.config().version != Version::V1 && !s.args.has_app_option('B');
     let reps = s.args.app_number('r', 10).unwrap_or(10).max(1);
+    let cell_format = OutputOptions { quick: true, ..*s.output() };
     let mut rows = Rows::new();
-    // Per column: the last OID reached, or None once finished.
-    let mut cursors: Vec<Option<Oid>> = columns.iter().map(|c| Some(entry.child(&[c.subid]))).collect();
+    // Per column: the last OID reached, or None once the column is finished.
+    let mut cursors: Vec<Option<Oid>> = column_oids.iter().cloned().map(Some).collect();
     loop {
-        let active: Vec<usize> = (0..columns.len()).filter(|&i| cursors.get(i).is_some_and(Option::is_some)).collect();
+        let active: Vec<usize> = (0..columns.len()).filter(|&i| matches!(cursors.get(i), Some(Some(_)))).collect();
         if active.is_empty() {
             return Ok(rows);
         }
         let oids: Vec<Oid> = active.iter().filter_map(|&i| cursors.get(i).cloned().flatten()).collect();
-        let response: Response =
+        let response =
             if use_bulk { s.client.get_bulk(0, reps, &oids).await? } else { s.client.get_next(&oids).await? };
         if response.is_error() {
             // v1 agents answer noSuchName past the end of their tree: the table ends there.
             return Ok(rows);
         }
         let mut advanced = vec![false; columns.len()];
-        for (n, vb) in response.varbinds.iter().enumerate() {
-            let Some(&slot) = active.get(n % active.len().max(1)) else {
+        // Varbind n answers the request's (n mod active) column, repetition after repetition.
+        for (vb, &slot) in response.varbinds.iter().zip(active.iter().cycle()) {
+            let (Some(column_oid), Some(cursor)) = (column_oids.get(slot), cursors.get_mut(slot)) else {
                 continue;
             };
-            let Some(col) = columns.get(slot) else {
-                continue;
-            };
-            let column_oid = entry.child(&[col.subid]);
-            let Some(cursor) = cursors.get_mut(slot) else {
-                continue;
-            };
-            let inside = vb.oid.starts_with(&column_oid) && vb.oid.len() > column_oid.len();
+            let inside = vb.oid.starts_with(column_oid) && vb.oid.len() > column_oid.len();
             if !inside || vb.value.is_exception() || cursor.as_ref().is_none_or(|c| vb.oid <= *c) {
                 *cursor = None;
                 continue;
@@ -148,17 +144,14 @@ async fn fetch(s: &Session, table: &Oid, columns: &[Column]) -> Result<Rows, Cli
             }
             let index = vb.oid.get(column_oid.len()..).unwrap_or_default().to_vec();
             let cells = rows.entry(index).or_insert_with(|| vec![None; columns.len()]);
-            let quick = OutputOptions { quick: true, ..*s.output() };
             if let Some(cell) = cells.get_mut(slot) {
-                *cell = Some(s.mib.format_value(&vb.oid, &vb.value, &quick));
+                *cell = Some(s.mib.format_value(&vb.oid, &vb.value, &cell_format));
             }
         }
         // A column the agent returned nothing for in this round is finished.
-        for &i in &active {
-            if !advanced.get(i).copied().unwrap_or(false)
-                && let Some(c) = cursors.get_mut(i)
-            {
-                *c = None;
+        for (cursor, advanced) in cursors.iter_mut().zip(advanced) {
+            if !advanced {
+                *cursor = None;
             }
         }
     }
