@@ -16,8 +16,9 @@ pub struct Snmpd {
 }
 
 impl Snmpd {
-    /// Starts snmpd with `rocommunity public`, `rwcommunity private`, a fixed
-    /// sysLocation/sysContact/sysName and the `extra` config lines.
+    /// Starts snmpd on 127.0.0.1 and [::1] (same port) with `rocommunity public`,
+    /// `rwcommunity private` (and their IPv6 forms), a fixed sysLocation/sysContact/sysName
+    /// and the `extra` config lines.
     pub fn start(extra: &str) -> Snmpd {
         for _ in 0..5 {
             let dir = tempfile::tempdir().unwrap();
@@ -26,15 +27,16 @@ impl Snmpd {
             std::fs::write(
                 &conf,
                 format!(
-                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\nsysLocation Test Lab\n\
-                     sysContact ops@example.com\nsysName osprey-test\n{extra}\n"
+                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\nrocommunity6 public ::1\n\
+                     rwcommunity6 private ::1\nsysLocation Test Lab\nsysContact ops@example.com\nsysName osprey-test\n\
+                     {extra}\n"
                 ),
             )
             .unwrap();
             let child = Command::new(SNMPD)
                 .args(["-f", "-LOw", "-C", "-c"])
                 .arg(&conf)
-                .args(["-m", "", &format!("udp:127.0.0.1:{port}")])
+                .args(["-m", "", &format!("udp:127.0.0.1:{port},udp6:[::1]:{port}")])
                 .env("SNMP_PERSISTENT_DIR", dir.path())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
