@@ -164,6 +164,22 @@ fn set_matches_live_snmpd() {
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "renamed by osprey"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "x", "41 42 43"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "i", "5"],
+        // Every type letter (wrong types for sysName: the agent's error is compared too),
+        // values that look like options, and the client-side errors.
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "u", "-1"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "-v1"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "a", "10.0.0.1"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "o", ".1.3.6.1"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "d", "1.2.3"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "n", "x"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "x", "4"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "i", "abc"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "z", "abc"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "c", "5"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "t", "abc"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "d", "300"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s"],
+        &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "x", ".1.3.6.1.2.1.1.6.0"],
     ];
     for args in cases {
         let mut full = vec!["-m", ""];

@@ -32,6 +32,16 @@ pub struct SnmpArgs {
     pub positional: Vec<String>,
 }
 
+/// What differs between the commands' command lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Syntax {
+    /// `-C` letters that take the following word as their value (snmptable's `-Cf SEP`).
+    pub next_word_app_options: &'static str,
+    /// snmpset's operands, `AGENT (OID TYPE VALUE)...`: a VALUE is never an option, even
+    /// when it starts with `-` (`u -1`).
+    pub set_triples: bool,
+}
+
 /// A command-line problem: the message net-snmp prints, then the usage text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError(pub String);
@@ -41,9 +51,8 @@ pub struct UsageError(pub String);
 const WITH_ARG: &str = "vcrtOmMCuleEnaAxXZDLIPYTsS";
 
 impl SnmpArgs {
-    /// Parses `args`; `next_word_app_options` lists the `-C` letters that, for this
-    /// command, take the following word as their value (snmptable's `-Cf SEP`).
-    pub fn parse(args: &[String], next_word_app_options: &str) -> Result<SnmpArgs, UsageError> {
+    /// Parses `args` following the command's [`Syntax`].
+    pub fn parse(args: &[String], syntax: Syntax) -> Result<SnmpArgs, UsageError> {
         let mut out = SnmpArgs {
             version: None,
             community: None,
@@ -62,6 +71,11 @@ impl SnmpArgs {
             if arg == "--" {
                 out.positional.extend(args.iter().skip(i).cloned());
                 break;
+            }
+            let is_set_value = syntax.set_triples && out.positional.len() >= 3 && out.positional.len().is_multiple_of(3);
+            if is_set_value {
+                out.positional.push(arg.clone());
+                continue;
             }
             let Some(flags) = arg.strip_prefix('-').filter(|f| !f.is_empty()) else {
                 out.positional.push(arg.clone());
@@ -87,7 +101,7 @@ impl SnmpArgs {
                     attached.to_string()
                 };
                 if letter == 'C' {
-                    i = out.push_app_options(&value, args, i, next_word_app_options)?;
+                    i = out.push_app_options(&value, args, i, syntax.next_word_app_options)?;
                 } else {
                     out.set_option(letter, &value)?;
                 }
@@ -198,7 +212,11 @@ mod tests {
     use mibs::OidStyle;
 
     fn parse(s: &str) -> SnmpArgs {
-        SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>(), "f").unwrap()
+        SnmpArgs::parse(
+            &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
+            Syntax { next_word_app_options: "f", ..Syntax::default() },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -231,8 +249,19 @@ mod tests {
     }
 
     #[test]
+    fn set_values_may_start_with_a_dash() {
+        let syntax = Syntax { set_triples: true, ..Syntax::default() };
+        let argv: Vec<String> = "-v2c -c private host oid u -1 oid2 s -v1 -On".split(' ').map(String::from).collect();
+        let a = SnmpArgs::parse(&argv, syntax).unwrap();
+        assert_eq!(a.positional, ["host", "oid", "u", "-1", "oid2", "s", "-v1"]);
+        assert_eq!(a.version, Some(Version::V2c));
+        assert_eq!(a.output.oid_style, mibs::OidStyle::Numeric);
+    }
+
+    #[test]
     fn errors() {
-        let p = |s: &str| SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>(), "");
+        let p =
+            |s: &str| SnmpArgs::parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>(), Syntax::default());
         assert!(p("-v 4 host").is_err());
         assert!(p("-t").is_err());
         assert!(p("-Oz host").is_err());

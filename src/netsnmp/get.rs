@@ -7,7 +7,7 @@ use std::io::Write;
 use snmp::{ClientError, Oid, Response};
 
 use super::errors::write_packet_error;
-use super::{Failure, Session, UsageError};
+use super::{Failure, Session, Syntax, UsageError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -17,7 +17,7 @@ pub enum Kind {
 }
 
 pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
-    let s = Session::open(argv, "").await?;
+    let s = Session::open(argv, Syntax::default()).await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }

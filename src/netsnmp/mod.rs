@@ -15,7 +15,7 @@ use std::io::Write;
 use mibs::{Mib, OutputOptions};
 use snmp::{Client, ClientConfig, Oid};
 
-use args::{SnmpArgs, UsageError};
+use args::{SnmpArgs, Syntax, UsageError};
 
 /// The commands this module provides, with their usage synopsis.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -97,10 +97,9 @@ pub struct Session {
 }
 
 impl Session {
-    /// Parses the arguments (see [`SnmpArgs::parse`] for `next_word_app_options`), loads
-    /// the MIBs and connects the client.
-    pub async fn open(argv: &[String], next_word_app_options: &str) -> Result<Session, Failure> {
-        let args = SnmpArgs::parse(argv, next_word_app_options)?;
+    /// Parses the arguments, loads the MIBs and connects the client.
+    pub async fn open(argv: &[String], syntax: Syntax) -> Result<Session, Failure> {
+        let args = SnmpArgs::parse(argv, syntax)?;
         let mib = match &args.mibs {
             None if args.mib_dirs.is_none() => Mib::builtin(),
             modules => Mib::load(modules.as_deref().unwrap_or("ALL"), args.mib_dirs.as_deref())

@@ -6,17 +6,20 @@ use std::io::Write;
 use snmp::{ClientError, VarBind};
 
 use super::errors::write_packet_error;
-use super::{Failure, Session, UsageError};
+use super::{Failure, Session, Syntax, UsageError};
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv, "").await?;
+    let s = Session::open(argv, Syntax { set_triples: true, ..Syntax::default() }).await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }
     let mut varbinds = Vec::new();
     for triple in s.operands.chunks(3) {
-        let [name, kind, text] = triple else {
-            return Err(UsageError("Missing type/value for variable".into()).into());
+        let (name, kind, text) = match triple {
+            [name, kind, text] => (name, kind, text),
+            [name, _] => return Err(Failure::Message(format!("{name}: Needs value"))),
+            [name, ..] => return Err(Failure::Message(format!("{name}: Needs type and value"))),
+            [] => continue,
         };
         let oid = s.parse_oid(name)?;
         let type_char =

@@ -10,7 +10,7 @@ use std::io::Write;
 use mibs::{ObjectKind, OidStyle, OutputOptions};
 use snmp::{ClientError, Oid, Version};
 
-use super::{Failure, Session, UsageError};
+use super::{Failure, Session, Syntax, UsageError};
 
 /// One column: its sub-identifier under the row and its heading.
 struct Column {
@@ -22,7 +22,7 @@ struct Column {
 type Rows = BTreeMap<Vec<u32>, Vec<Option<String>>>;
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv, "fwrc").await?;
+    let s = Session::open(argv, Syntax { next_word_app_options: "fwrc", ..Syntax::default() }).await?;
     let [name] = s.operands.as_slice() else {
         return Err(UsageError("Missing table name".into()).into());
     };

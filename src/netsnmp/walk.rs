@@ -9,13 +9,13 @@ use std::io::Write;
 use snmp::{ClientError, Oid, Version, WalkEnd, WalkMode, WalkStep};
 
 use super::errors::write_packet_error;
-use super::{Failure, Session, UsageError};
+use super::{Failure, Session, Syntax, UsageError};
 
 /// SNMPv2-SMI::mib-2, net-snmp's default walk root.
 const MIB_2: [u32; 6] = [1, 3, 6, 1, 2, 1];
 
 pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
-    let s = Session::open(argv, "E").await?;
+    let s = Session::open(argv, Syntax { next_word_app_options: "E", ..Syntax::default() }).await?;
     let root = match s.operands.as_slice() {
         [] => Oid::from(MIB_2),
         [one] => s.parse_oid(one)?,
