@@ -135,6 +135,10 @@ fn get_family_matches_live_snmpd() {
         ("snmpwalk", "walk", &["-v2c", "-c", "public", a, ".1.3.6.1.6.3.16.1.5.2.1.6.6.95.110.111.110.101.95.1"]),
         ("snmpwalk", "walk", &["-v2c", "-c", "public", "-Cp", "-Ci", a, ".1.3.6.1.2.1.1.9.1.2"]),
         ("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", "-Cr3", a, ".1.3.6.1.2.1.1.9"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", "-CE", ".1.3.6.1.2.1.1.9.1.3.5", a, ".1.3.6.1.2.1.1.9.1.3"]),
+        ("snmpwalk", "walk", &["-v2c", "-c", "public", "-Cz", a]),
+        ("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", "-CE", ".1.3.6.1.2.1.1.9.1.3.5", a]),
+        ("snmpget", "get", &["-v2c", "-c", "public", "-Cr5", a, ".1.3.6.1.2.1.1.4.0"]),
         ("snmpbulkwalk", "bulkwalk", &["-v2c", "-c", "public", a, ".1.3.6.1.2.1.1.1.0"]),
         (
             "snmpbulkwalk",
@@ -162,6 +166,7 @@ fn set_matches_live_snmpd() {
         &["-v1", "-c", "private", a, ".1.3.6.1.2.1.1.3.0", "t", "5"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "renamed", ".1.3.6.1.2.1.1.3.0", "t", "5"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "s", "renamed by osprey"],
+        &["-v2c", "-c", "private", "-Cq", a, ".1.3.6.1.2.1.1.5.0", "s", "quietly renamed"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "x", "41 42 43"],
         &["-v2c", "-c", "private", a, ".1.3.6.1.2.1.1.5.0", "i", "5"],
         // Every type letter (wrong types for sysName: the agent's error is compared too),

@@ -35,8 +35,13 @@ pub struct SnmpArgs {
 /// What differs between the commands' command lines.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Syntax {
-    /// `-C` letters that take the following word as their value (snmptable's `-Cf SEP`).
+    /// The `-C` letters the command knows.
+    pub app_options: &'static str,
+    /// Those of them that take the following word as their value (snmptable's `-Cf SEP`).
     pub next_word_app_options: &'static str,
+    /// snmptable's reaction to an unknown `-C` letter: "Bad option after -C" and the
+    /// usage text, where the other tools print "Unknown flag passed to -C" alone.
+    pub usage_on_unknown_app_option: bool,
     /// snmpset's operands, `AGENT (OID TYPE VALUE)...`: a VALUE is never an option, even
     /// when it starts with `-` (`u -1`).
     pub set_triples: bool,
@@ -72,7 +77,8 @@ impl SnmpArgs {
                 out.positional.extend(args.iter().skip(i).cloned());
                 break;
             }
-            let is_set_value = syntax.set_triples && out.positional.len() >= 3 && out.positional.len().is_multiple_of(3);
+            let is_set_value =
+                syntax.set_triples && out.positional.len() >= 3 && out.positional.len().is_multiple_of(3);
             if is_set_value {
                 out.positional.push(arg.clone());
                 continue;
@@ -214,7 +220,7 @@ mod tests {
     fn parse(s: &str) -> SnmpArgs {
         SnmpArgs::parse(
             &s.split_whitespace().map(String::from).collect::<Vec<_>>(),
-            Syntax { next_word_app_options: "f", ..Syntax::default() },
+            Syntax { app_options: "fi", next_word_app_options: "f", ..Syntax::default() },
         )
         .unwrap()
     }
@@ -251,6 +257,7 @@ mod tests {
     #[test]
     fn set_values_may_start_with_a_dash() {
         let syntax = Syntax { set_triples: true, ..Syntax::default() };
+        // (no -C letters are used here)
         let argv: Vec<String> = "-v2c -c private host oid u -1 oid2 s -v1 -On".split(' ').map(String::from).collect();
         let a = SnmpArgs::parse(&argv, syntax).unwrap();
         assert_eq!(a.positional, ["host", "oid", "u", "-1", "oid2", "s", "-v1"]);

@@ -17,7 +17,9 @@ pub enum Kind {
 }
 
 pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
-    let s = Session::open(argv, Syntax::default()).await?;
+    let s =
+        Session::open(argv, Syntax { app_options: if kind == Kind::Bulk { "nr" } else { "f" }, ..Syntax::default() })
+            .await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }

@@ -100,6 +100,13 @@ impl Session {
     /// Parses the arguments, loads the MIBs and connects the client.
     pub async fn open(argv: &[String], syntax: Syntax) -> Result<Session, Failure> {
         let args = SnmpArgs::parse(argv, syntax)?;
+        if let Some((letter, _)) = args.app_options.iter().find(|(l, _)| !syntax.app_options.contains(*l)) {
+            return Err(if syntax.usage_on_unknown_app_option {
+                UsageError(format!("Bad option after -C: {letter}")).into()
+            } else {
+                Failure::Message(format!("Unknown flag passed to -C: {letter}"))
+            });
+        }
         let mib = match &args.mibs {
             None if args.mib_dirs.is_none() => Mib::builtin(),
             modules => Mib::load(modules.as_deref().unwrap_or("ALL"), args.mib_dirs.as_deref())

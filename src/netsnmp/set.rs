@@ -1,5 +1,5 @@
 //! `set`, as snmpset: `OID TYPE VALUE` triples with net-snmp's type letters, the agent's
-//! answer printed, an error response reported with exit code 2.
+//! answer printed (not with `-Cq`), an error response reported with exit code 2.
 
 use std::io::Write;
 
@@ -9,7 +9,7 @@ use super::errors::write_packet_error;
 use super::{Failure, Session, Syntax, UsageError};
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv, Syntax { set_triples: true, ..Syntax::default() }).await?;
+    let s = Session::open(argv, Syntax { app_options: "q", set_triples: true, ..Syntax::default() }).await?;
     if s.operands.is_empty() {
         return Err(UsageError("Missing object name".into()).into());
     }
@@ -38,6 +38,9 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
     if response.is_error() {
         let _ = write_packet_error(&mut std::io::stderr().lock(), "Error in packet.", &response, &s.mib, s.output());
         return Ok(2);
+    }
+    if s.args.has_app_option('q') {
+        return Ok(0);
     }
     let mut out = std::io::stdout().lock();
     for vb in &response.varbinds {

@@ -22,7 +22,16 @@ struct Column {
 type Rows = BTreeMap<Vec<u32>, Vec<Option<String>>>;
 
 pub async fn run(argv: &[String]) -> Result<i32, Failure> {
-    let s = Session::open(argv, Syntax { next_word_app_options: "fwrc", ..Syntax::default() }).await?;
+    let s = Session::open(
+        argv,
+        Syntax {
+            app_options: "bBcfhHilrw",
+            next_word_app_options: "fwrc",
+            usage_on_unknown_app_option: true,
+            ..Syntax::default()
+        },
+    )
+    .await?;
     let [name] = s.operands.as_slice() else {
         return Err(UsageError("Missing table name".into()).into());
     };

@@ -2,7 +2,9 @@
 //! print each varbind, end as net-snmp does (an exception value printed, "End of MIB" for a
 //! v1 noSuchName, "OID not increasing" as an error), and GET the root itself when the walk
 //! printed nothing. `-C` options: `c` no increase check, `i` include the root first, `I` no
-//! GET of the root, `p` print the count, and for bulkwalk `n<N>` / `r<N>`.
+//! GET of the root, `p` print the count, `t` print the time taken, `E OID` stop before OID
+//! (walk only; `T` is accepted and, as in net-snmp 5.9, prints nothing), and for bulkwalk
+//! `n<N>` / `r<N>`.
 
 use std::io::Write;
 
@@ -15,7 +17,15 @@ use super::{Failure, Session, Syntax, UsageError};
 const MIB_2: [u32; 6] = [1, 3, 6, 1, 2, 1];
 
 pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
-    let s = Session::open(argv, Syntax { next_word_app_options: "E", ..Syntax::default() }).await?;
+    let s = Session::open(
+        argv,
+        Syntax {
+            app_options: if bulk { "ciInpr" } else { "ciIptTE" },
+            next_word_app_options: "E",
+            ..Syntax::default()
+        },
+    )
+    .await?;
     let root = match s.operands.as_slice() {
         [] => Oid::from(MIB_2),
         [one] => s.parse_oid(one)?,
@@ -26,6 +36,8 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
     }
     let mode =
         if bulk { WalkMode::GetBulk { max_repetitions: s.args.app_number('r', 10)? } } else { WalkMode::GetNext };
+    let end = s.args.app_option('E').map(|e| s.parse_oid(e)).transpose()?;
+    let started = std::time::Instant::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printed = 0usize;
@@ -40,7 +52,7 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
         walk = walk.without_increase_check();
     }
     loop {
-        let (batch, end) = match walk.step().await {
+        let (mut batch, mut finish) = match walk.step().await {
             Ok(WalkStep::Varbinds(v)) => (v, None),
             Ok(WalkStep::End { last, reason }) => (last, Some(reason)),
             Err(ClientError::Timeout(_)) => {
@@ -52,12 +64,18 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
             }
             Err(e) => return Err(Failure::Message(e.to_string())),
         };
+        if let Some(end) = &end
+            && let Some(past) = batch.iter().position(|vb| vb.oid >= *end)
+        {
+            batch.truncate(past);
+            finish = Some(WalkEnd::LeftSubtree);
+        }
         for vb in &batch {
             let _ = writeln!(out, "{}", s.mib.format_varbind(vb, s.output()));
         }
         printed += batch.len();
-        let Some(end) = end else { continue };
-        match end {
+        let Some(finish) = finish else { continue };
+        match finish {
             WalkEnd::LeftSubtree | WalkEnd::Exception => {}
             WalkEnd::NotIncreasing { requested, returned } => {
                 let _ = out.flush();
@@ -93,6 +111,9 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
         let _ = writeln!(out, "Variables found: {printed}");
     }
     let _ = out.flush();
+    if s.args.has_app_option('t') {
+        eprintln!("Total traversal time = {:.6} seconds", started.elapsed().as_secs_f64());
+    }
     Ok(exit)
 }
 
