@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the Debian packages the tests talk to (Net-SNMP's snmpd
-# and client tools) when they are missing, then runs every workspace test.
+# and client tools) when they are missing, then runs every workspace test and ends with
+# one summary line, "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 ensure_test_packages
-cargo test --workspace --locked "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+echo "workspace tests: $passed passed, $failed failed"
+exit "$status"
