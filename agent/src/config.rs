@@ -1,0 +1,331 @@
+//! snmpd.conf: the directives Osprey's agent understands, with snmpd's syntax and meaning.
+//! A bad line never stops the agent: it becomes a [`Warning`] naming file, line and
+//! reason, and the rest of the file still applies.
+
+use std::net::IpAddr;
+use std::path::Path;
+
+use snmp::Oid;
+
+use crate::access::{CommunityRule, Source};
+
+/// Directives of features still to come: recognised, warned about once.
+const NOT_YET: &[&str] = &["createUser", "rouser", "rwuser", "view", "access", "com2sec", "group", "extend", "pass"];
+
+/// A problem with one configuration line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: line {}: Warning: {}", self.file, self.line, self.message)
+    }
+}
+
+/// `disk PATH [MINSPACE|MIN%]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiskRule {
+    pub path: String,
+    pub min: MinSpace,
+}
+
+/// A disk's alarm threshold: free kilobytes, or free percent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MinSpace {
+    Kilobytes(u64),
+    Percent(u8),
+}
+
+/// `proc NAME [MAX [MIN]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcRule {
+    pub name: String,
+    pub max: u32,
+    pub min: u32,
+}
+
+/// `trap2sink`/`informsink HOST[:PORT] [COMMUNITY]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sink {
+    pub host: String,
+    pub port: u16,
+    pub community: String,
+}
+
+/// Values for the system group; `None` means "not fixed by the config".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SystemConfig {
+    pub descr: Option<String>,
+    pub object_id: Option<Oid>,
+    pub contact: Option<String>,
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub services: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub listen: Vec<String>,
+    pub communities: Vec<CommunityRule>,
+    pub system: SystemConfig,
+    pub disks: Vec<DiskRule>,
+    pub include_all_disks: Option<MinSpace>,
+    /// `load MAX1 [MAX5 [MAX15]]`.
+    pub load: Option<[f64; 3]>,
+    pub procs: Vec<ProcRule>,
+    pub trap_sinks: Vec<Sink>,
+    pub inform_sinks: Vec<Sink>,
+}
+
+impl Config {
+    /// Reads and merges the files in order; a missing or unreadable file is a warning.
+    pub fn load(paths: &[impl AsRef<Path>]) -> (Config, Vec<Warning>) {
+        let mut config = Config::default();
+        let mut warnings = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            match std::fs::read_to_string(path) {
+                Ok(text) => config.apply(&text, &path.display().to_string(), &mut warnings),
+                Err(e) => warnings.push(Warning {
+                    file: path.display().to_string(),
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        (config, warnings)
+    }
+
+    /// Parses one file's text.
+    pub fn parse(text: &str, file: &str) -> (Config, Vec<Warning>) {
+        let mut config = Config::default();
+        let mut warnings = Vec::new();
+        config.apply(text, file, &mut warnings);
+        (config, warnings)
+    }
+
+    fn apply(&mut self, text: &str, file: &str, warnings: &mut Vec<Warning>) {
+        let mut warned_not_yet = Vec::new();
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (directive, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let rest = rest.trim();
+            let warn = |message: String| Warning { file: file.to_string(), line: n + 1, message };
+            if NOT_YET.contains(&directive) {
+                if !warned_not_yet.contains(&directive) {
+                    warned_not_yet.push(directive);
+                    warnings.push(warn(format!("{directive} is not supported yet; ignored")));
+                }
+                continue;
+            }
+            if let Err(reason) = self.directive(directive, rest) {
+                warnings.push(warn(reason));
+            }
+        }
+    }
+
+    fn directive(&mut self, directive: &str, rest: &str) -> Result<(), String> {
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        match directive {
+            "agentaddress" | "agentAddress" => {
+                let list: Vec<String> =
+                    rest.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                if list.is_empty() {
+                    return Err("agentaddress needs an address".into());
+                }
+                self.listen.extend(list);
+            }
+            "rocommunity" | "rwcommunity" | "rocommunity6" | "rwcommunity6" => {
+                let ipv6 = directive.ends_with('6');
+                let rule = community_rule(&words, directive.starts_with("rw"), ipv6)?;
+                self.communities.push(rule);
+            }
+            "sysDescr" => self.system.descr = Some(non_empty(rest, directive)?),
+            "sysContact" => self.system.contact = Some(non_empty(rest, directive)?),
+            "sysName" => self.system.name = Some(non_empty(rest, directive)?),
+            "sysLocation" => self.system.location = Some(non_empty(rest, directive)?),
+            "sysObjectID" => {
+                let oid = rest.parse::<Oid>().map_err(|e| format!("sysObjectID: bad OID {rest:?}: {e}"))?;
+                self.system.object_id = Some(oid);
+            }
+            "sysServices" => {
+                let v: i32 = rest.parse().map_err(|_| format!("sysServices: not a number: {rest:?}"))?;
+                if !(0..=127).contains(&v) {
+                    return Err(format!("sysServices: {v} is out of range 0..127"));
+                }
+                self.system.services = Some(v);
+            }
+            "disk" => {
+                let [path, more @ ..] = words.as_slice() else { return Err("disk needs a path".into()) };
+                let min = match more {
+                    [] => MinSpace::Kilobytes(100_000),
+                    [m] => min_space(m)?,
+                    _ => return Err("disk: too many arguments".into()),
+                };
+                self.disks.push(DiskRule { path: path.to_string(), min });
+            }
+            "includeAllDisks" => {
+                let [m] = words.as_slice() else { return Err("includeAllDisks needs a minimum (e.g. 10%)".into()) };
+                self.include_all_disks = Some(min_space(m)?);
+            }
+            "load" => {
+                let parse = |w: &str| w.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+                let values: Option<Vec<f64>> = words.iter().map(|w| parse(w)).collect();
+                let values = values.ok_or_else(|| format!("load: bad number in {rest:?}"))?;
+                let max = match values.as_slice() {
+                    [a] => [*a, *a, *a],
+                    [a, b] => [*a, *b, *b],
+                    [a, b, c] => [*a, *b, *c],
+                    _ => return Err("load takes 1 to 3 numbers".into()),
+                };
+                self.load = Some(max);
+            }
+            "proc" => {
+                let num = |w: &str| w.parse::<u32>().map_err(|_| format!("proc: not a number: {w:?}"));
+                let rule = match words.as_slice() {
+                    [name] => ProcRule { name: name.to_string(), max: 0, min: 0 },
+                    [name, max] => ProcRule { name: name.to_string(), max: num(max)?, min: 0 },
+                    [name, max, min] => ProcRule { name: name.to_string(), max: num(max)?, min: num(min)? },
+                    _ => return Err("proc takes NAME [MAX [MIN]]".into()),
+                };
+                self.procs.push(rule);
+            }
+            "trap2sink" | "informsink" => {
+                let sink = sink(&words)?;
+                if directive == "trap2sink" {
+                    self.trap_sinks.push(sink);
+                } else {
+                    self.inform_sinks.push(sink);
+                }
+            }
+            other => return Err(format!("Unknown token: {other}.")),
+        }
+        Ok(())
+    }
+}
+
+fn non_empty(rest: &str, directive: &str) -> Result<String, String> {
+    if rest.is_empty() { Err(format!("{directive} needs a value")) } else { Ok(rest.to_string()) }
+}
+
+fn min_space(word: &str) -> Result<MinSpace, String> {
+    if let Some(p) = word.strip_suffix('%') {
+        let v: u8 = p.parse().ok().filter(|v| *v <= 100).ok_or_else(|| format!("bad percentage {word:?}"))?;
+        Ok(MinSpace::Percent(v))
+    } else {
+        word.parse().map(MinSpace::Kilobytes).map_err(|_| format!("bad minimum space {word:?}"))
+    }
+}
+
+/// `COMMUNITY [SOURCE [OID]]`; SOURCE is `default`, an address, `ADDR/BITS` or `ADDR/MASK`.
+fn community_rule(words: &[&str], write: bool, ipv6: bool) -> Result<CommunityRule, String> {
+    let (community, source, oid) = match words {
+        [c] => (c, None, None),
+        [c, s] => (c, Some(s), None),
+        [c, s, o] => (c, Some(s), Some(o)),
+        [_, _, "-V", ..] => return Err("views (-V) are not supported yet".into()),
+        [] => return Err("community directive needs a community name".into()),
+        _ => return Err("too many arguments".into()),
+    };
+    let source = match source {
+        None | Some(&"default") => Source::Any { ipv6 },
+        Some(s) => parse_source(s, ipv6)?,
+    };
+    let subtree = oid.map(|o| o.parse::<Oid>().map_err(|e| format!("bad OID {o:?}: {e}"))).transpose()?;
+    Ok(CommunityRule { community: community.as_bytes().to_vec(), source, subtree, write })
+}
+
+fn parse_source(s: &str, ipv6: bool) -> Result<Source, String> {
+    let (addr, bits) = match s.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let addr: IpAddr = match addr.parse() {
+        Ok(a) => a,
+        Err(_) if addr == "localhost" => {
+            if ipv6 { "::1" } else { "127.0.0.1" }.parse().map_err(|_| "localhost".to_string())?
+        }
+        Err(_) => {
+            return Err(format!("bad source address {addr:?} (host names other than localhost are not resolved)"));
+        }
+    };
+    if addr.is_ipv6() != ipv6 {
+        return Err(format!("source {addr} is not an {} address", if ipv6 { "IPv6" } else { "IPv4" }));
+    }
+    let max = if ipv6 { 128 } else { 32 };
+    let prefix_len = match bits {
+        None => max,
+        Some(b) => match (b.parse::<u8>(), b.parse::<std::net::Ipv4Addr>()) {
+            (Ok(n), _) if n <= max => n,
+            (_, Ok(mask)) if !ipv6 => {
+                let m = u32::from(mask);
+                if m.leading_ones() + m.trailing_zeros() != 32 {
+                    return Err(format!("netmask {mask} is not contiguous"));
+                }
+                m.leading_ones() as u8
+            }
+            _ => return Err(format!("bad prefix length {b:?}")),
+        },
+    };
+    Ok(Source::Net { addr, prefix_len })
+}
+
+fn sink(words: &[&str]) -> Result<Sink, String> {
+    let (target, community) = match words {
+        [t] => (t, "public"),
+        [t, c, ..] => (t, *c),
+        [] => return Err("sink needs a host".into()),
+    };
+    let (host, port) = match target.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
+            (h.trim_matches(|c| c == '[' || c == ']'), p.parse::<u16>().map_err(|_| format!("bad port {p:?}"))?)
+        }
+        _ => (*target, 162),
+    };
+    Ok(Sink { host: host.to_string(), port, community: community.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn snmpd_conf_subset() {
+        let text = "# comment\nagentaddress udp:127.0.0.1:1161,udp6:[::1]:1161\nrocommunity public 127.0.0.1\n\
+            rwcommunity private 10.0.0.0/255.0.0.0 .1.3.6.1.2.1.1\nrocommunity6 public6 default\n\
+            sysLocation Rack 4, row 2\nsysServices 72\ndisk / 10%\ndisk /var 50000\nincludeAllDisks 5%\n\
+            load 12 10\nproc sshd 2 1\ntrap2sink 127.0.0.1:1162 traps\ninformsink localhost\n";
+        let (c, w) = Config::parse(text, "snmpd.conf");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.listen, ["udp:127.0.0.1:1161", "udp6:[::1]:1161"]);
+        assert_eq!(c.communities.len(), 3);
+        assert_eq!(c.communities[1].source, Source::Net { addr: "10.0.0.0".parse().unwrap(), prefix_len: 8 });
+        assert_eq!(c.communities[1].subtree, Some(Oid::from([1, 3, 6, 1, 2, 1, 1])));
+        assert!(c.communities[1].write);
+        assert_eq!(c.system.location.as_deref(), Some("Rack 4, row 2"));
+        assert_eq!(c.disks[0].min, MinSpace::Percent(10));
+        assert_eq!(c.disks[1].min, MinSpace::Kilobytes(50000));
+        assert_eq!(c.load, Some([12.0, 10.0, 10.0]));
+        assert_eq!(c.procs[0], ProcRule { name: "sshd".into(), max: 2, min: 1 });
+        assert_eq!(c.trap_sinks[0], Sink { host: "127.0.0.1".into(), port: 1162, community: "traps".into() });
+        assert_eq!(c.inform_sinks[0].port, 162);
+    }
+
+    #[test]
+    fn bad_lines_warn_with_file_line_and_reason() {
+        let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA d\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
+        let (c, w) = Config::parse(text, "/etc/snmp/snmpd.conf");
+        let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5, 7]);
+        assert_eq!(w[1].to_string(), "/etc/snmp/snmpd.conf: line 2: Warning: Unknown token: frobnicate.");
+        assert_eq!(c.system.location.as_deref(), Some("ok"));
+    }
+}

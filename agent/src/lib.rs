@@ -1,0 +1,28 @@
+//! osprey-agent: an snmpd-compatible SNMP agent.
+//!
+//! Modules and what each owns:
+//! - [`cli`]: snmpd's command line (`-f -C -c -L -p -u -g LISTEN...`).
+//! - [`config`]: snmpd.conf parsing into [`config::Config`], with per-line warnings.
+//! - [`access`]: community/source/subtree access rules.
+//! - [`handler`]: the [`handler::MibHandler`] trait every MIB module implements.
+//! - [`view`]: sorted materialized views and the cached, refreshed [`view::CachedView`].
+//! - [`registry`]: handlers by subtree; GET routing and GETNEXT across handlers.
+//! - [`dispatch`]: the request path as a pure function (datagram in, datagram out).
+//! - [`stats`]: the snmp group counters.
+//! - [`persist`]: the state file for values set over SNMP.
+//! - [`mib`]: the built-in MIB modules, one per group.
+//! - [`logging`]: the `-L` log targets.
+//! - [`server`]: sockets, the receive/answer loops, the refresher, reloads.
+
+pub mod access;
+pub mod cli;
+pub mod config;
+pub mod dispatch;
+pub mod handler;
+pub mod logging;
+pub mod mib;
+pub mod persist;
+pub mod registry;
+pub mod server;
+pub mod stats;
+pub mod view;

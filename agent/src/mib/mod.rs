@@ -1,0 +1,58 @@
+//! The built-in MIB modules, one file per MIB group, and [`build`], which assembles them
+//! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
+//! whose collectors the refresher thread re-runs off the request path.
+
+pub mod snmp_group;
+pub mod system;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::handler::MibHandler;
+use crate::persist::StateFile;
+use crate::stats::Stats;
+use crate::view::CachedView;
+
+/// What the MIB modules are built from.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub config: Arc<Config>,
+    pub stats: Arc<Stats>,
+    pub state: Option<Arc<StateFile>>,
+    pub started: Instant,
+}
+
+/// The handlers of every module, and those among them that need refreshing.
+#[derive(Default)]
+pub struct Modules {
+    pub handlers: Vec<Arc<dyn MibHandler>>,
+    pub cached: Vec<Arc<CachedView>>,
+}
+
+impl std::fmt::Debug for Modules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.handlers.iter().map(|h| h.root().to_string())).finish()
+    }
+}
+
+impl Modules {
+    fn add(&mut self, handler: impl MibHandler + 'static) {
+        self.handlers.push(Arc::new(handler));
+    }
+
+    fn add_cached(&mut self, view: CachedView) {
+        let view = Arc::new(view);
+        self.cached.push(view.clone());
+        self.handlers.push(view);
+    }
+}
+
+pub fn build(ctx: &Context) -> Modules {
+    let mut m = Modules::default();
+    m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
+    m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
+    m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
+    let _ = Modules::add_cached;
+    m
+}
