@@ -1,5 +1,6 @@
 //! Test peers shared by every crate's end-to-end tests (a dev-dependency only).
 //!
+//! - [`agent`]: osprey-agent as a child process.
 //! - [`snmpd`]: a real Net-SNMP `snmpd` on a free loopback port with its own temp dir.
 //! - [`frozen_agent`]: a deterministic agent replaying a recorded tree, so two clients
 //!   walking it see identical values.
@@ -7,6 +8,7 @@
 //! - [`tools`]: running command-line tools and comparing their output byte for byte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod agent;
 pub mod frozen_agent;
 pub mod snmpd;
 pub mod tools;
