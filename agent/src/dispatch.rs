@@ -94,8 +94,8 @@ impl Dispatcher {
             }
         };
         let Message::Community(msg) = msg else {
-            // SNMPv3 arrives with the USM work; until then it is an unsupported model.
-            bump(&s.in_bad_versions);
+            // SNMPv3 arrives with the USM work; until then its security model is unknown.
+            bump(&s.unknown_security_models);
             return false;
         };
         let Some(access) = access::check(&self.communities, &msg.community, from) else {

@@ -9,6 +9,7 @@
 //! - [`registry`]: handlers by subtree; GET routing and GETNEXT across handlers.
 //! - [`dispatch`]: the request path as a pure function (datagram in, datagram out).
 //! - [`stats`]: the snmp group counters.
+//! - [`notify`]: traps and informs to the configured sinks; coldStart, linkUp/linkDown.
 //! - [`persist`]: the state file for values set over SNMP.
 //! - [`mib`]: the built-in MIB modules, one per group.
 //! - [`logging`]: the `-L` log targets.
@@ -21,6 +22,7 @@ pub mod dispatch;
 pub mod handler;
 pub mod logging;
 pub mod mib;
+pub mod notify;
 pub mod persist;
 pub mod registry;
 pub mod server;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use agent::cli::{self, Args};
 use agent::config::Config;
 use agent::logging::Logger;
+use agent::notify::{Notification, Notifier};
 use agent::persist::StateFile;
 use agent::server::Agent;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let log = Logger::new(args.log.clone());
+    let log = Arc::new(Logger::new(args.log.clone()));
     if !args.foreground {
         log.log("osprey-agent runs in the foreground (as with -f); let systemd or your shell background it");
     }
@@ -63,7 +64,7 @@ fn main() -> ExitCode {
         }
     };
     let state = Some(Arc::new(StateFile::open(&state_dir())));
-    let agent = match Agent::start(config, &listen, state) {
+    let agent = match Agent::start(config.clone(), &listen, state) {
         Ok(a) => a,
         Err(e) => {
             log.log(&format!("osprey-agent: {e}"));
@@ -82,6 +83,8 @@ fn main() -> ExitCode {
     }
     let addrs: Vec<String> = agent.local_addrs.iter().map(SocketAddr::to_string).collect();
     log.log(&format!("osprey-agent {} listening on udp {}", env!("CARGO_PKG_VERSION"), addrs.join(", ")));
+    let mut notifier = start_notifier(&config, &agent, &log);
+    notifier.send(Notification::cold_start());
 
     let mut signals = match Signals::new([SIGHUP, SIGTERM, SIGINT]) {
         Ok(s) => s,
@@ -93,20 +96,31 @@ fn main() -> ExitCode {
     };
     for signal in signals.forever() {
         if signal == SIGHUP {
-            match agent.reload(load_config(&args, &log)) {
-                Ok(()) => log.log("osprey-agent: configuration reloaded"),
+            let config = load_config(&args, &log);
+            match agent.reload(config.clone()) {
+                Ok(()) => {
+                    notifier = start_notifier(&config, &agent, &log);
+                    log.log("osprey-agent: configuration reloaded");
+                }
                 Err(e) => log.log(&format!("osprey-agent: reload failed, keeping the old configuration: {e}")),
             }
             continue;
         }
         break;
     }
+    drop(notifier);
     agent.stop();
     if let Some(pid_file) = &args.pid_file {
         let _ = std::fs::remove_file(pid_file);
     }
     log.log("osprey-agent: stopped");
     ExitCode::SUCCESS
+}
+
+/// The notification sender for the configured sinks, with the link watcher.
+fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier {
+    let log = log.clone();
+    Notifier::start(config, agent.started(), move |line| log.log(&format!("osprey-agent: {line}")))
 }
 
 /// `-g GROUP` then `-u USER`, after the sockets are bound (so port 161 works as root).

@@ -94,6 +94,11 @@ impl Agent {
         Ok(())
     }
 
+    /// When the agent started: sysUpTime counts from here.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
     pub fn stats(&self) -> &Arc<Stats> {
         &self.stats
     }
