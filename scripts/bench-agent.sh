@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmark: osprey-agent vs Net-SNMP's snmpd under the same load generator
+# (../shared/tools/snmp_loadgen.py, 32 requests in flight), same config, loopback, one at
+# a time. Reports requests served per agent CPU-second, VmHWM after a full walk, and the
+# time of a full `snmpbulkwalk -Cr50` of each. Usage: scripts/bench-agent.sh [SECONDS] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-8}"
+runs="${2:-3}"
+loadgen="${LOADGEN:-../shared/tools/snmp_loadgen.py}"
+source scripts/lib/packages.sh
+ensure_test_packages
+cargo build --release --locked -q -p osprey-agent
+dir=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+printf 'rocommunity public 127.0.0.1\ndisk / 10%%\nload 12 10 5\n' >"$dir/snmpd.conf"
+port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 100); do snmpget -v2c -c public -r0 -t0.2 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && return; sleep 0.1; done; echo "agent on $1 did not start" >&2; exit 1; }
+
+p_snmpd=$(port)
+mkdir -p "$dir/snmpd"
+SNMP_PERSISTENT_DIR="$dir/snmpd" /usr/sbin/snmpd -f -LOw -C -c "$dir/snmpd.conf" -m "" "udp:127.0.0.1:$p_snmpd" >/dev/null 2>&1 &
+pid_snmpd=$!
+p_osprey=$(port)
+mkdir -p "$dir/osprey"
+SNMP_PERSISTENT_DIR="$dir/osprey" ./target/release/osprey-agent -f -C -c "$dir/snmpd.conf" "udp:127.0.0.1:$p_osprey" >/dev/null 2>&1 &
+pid_osprey=$!
+wait_up "$p_snmpd"
+wait_up "$p_osprey"
+
+python3 - "$loadgen" "$secs" "$runs" "$p_snmpd" "$pid_snmpd" "$p_osprey" "$pid_osprey" "$dir" <<'PY'
+import json, statistics, subprocess, sys, time
+loadgen, secs, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+agents = {"snmpd": (sys.argv[4], sys.argv[5]), "osprey-agent": (sys.argv[6], sys.argv[7])}
+tmp = sys.argv[8]
+
+def hwm(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+def walk_time(port):
+    t0 = time.perf_counter()
+    subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-m", "", "-Cr50", f"127.0.0.1:{port}", ".1"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=120)
+    return time.perf_counter() - t0
+
+print("agent           full-walk time (median of 5)   VmHWM after walk")
+for name, (port, pid) in agents.items():
+    times = sorted(walk_time(port) for _ in range(5))
+    print(f"  {name:13s} {statistics.median(times)*1000:10.1f} ms {'':16s} {hwm(pid)/1024:6.1f} MB")
+
+loads = [
+    ("GET sysDescr.0", "1.3.6.1.2.1.1.1.0", "get", []),
+    ("GETBULK ifTable r=20", "1.3.6.1.2.1.2.2", "getbulk", ["--maxrep", "20"]),
+]
+print(f"\nload: {secs} s closed loop, window 32, {runs} alternating runs; medians")
+for label, oid, pdu, extra in loads:
+    per_cpu = {n: [] for n in agents}
+    rate = {n: [] for n in agents}
+    for r in range(runs):
+        for name, (port, pid) in (list(agents.items()) if r % 2 == 0 else list(reversed(agents.items()))):
+            out = f"{tmp}/{name}.json"
+            subprocess.run([sys.executable, loadgen, f"127.0.0.1:{port}", "public", oid, pdu, secs, "--pid", pid,
+                            "--json", out, "--warmup", "1"] + extra, check=True, stdout=subprocess.DEVNULL)
+            res = json.load(open(out))
+            per_cpu[name].append(res.get("req_per_agent_cpu_s") or (res["answered"] / res["agent_cpu_s"] if res.get("agent_cpu_s") else 0))
+            rate[name].append(res.get("req_per_s") or 0)
+    a = statistics.median(per_cpu["snmpd"]); b = statistics.median(per_cpu["osprey-agent"])
+    print(f"  {label:22s} snmpd {a:9.0f} req/CPU-s ({statistics.median(rate['snmpd']):7.0f} req/s)   "
+          f"osprey {b:9.0f} req/CPU-s ({statistics.median(rate['osprey-agent']):7.0f} req/s)   ratio {b/a if a else 0:.2f}x")
+PY
