@@ -238,16 +238,22 @@ impl Dispatcher {
     }
 }
 
+/// v1 reports the last varbind that failed (snmpd's behaviour: each failure overwrites the
+/// error index), with the request's varbinds echoed.
 fn get(view: &ScopedView<'_>, v1: bool, request: &[VarBind<'_>]) -> Outcome {
     let mut varbinds = Vec::with_capacity(request.len());
+    let mut failed = None;
     for (i, vb) in request.iter().enumerate() {
         let value = view.get(&vb.oid);
         if v1 && (value.is_exception() || matches!(value, Value::Counter64(_))) {
-            return Outcome::error(ErrorStatus::NoSuchName, i + 1, request);
+            failed = Some(i + 1);
         }
         varbinds.push(VarBind::new(vb.oid.clone(), value));
     }
-    Outcome::ok(varbinds)
+    match failed {
+        Some(index) => Outcome::error(ErrorStatus::NoSuchName, index, request),
+        None => Outcome::ok(varbinds),
+    }
 }
 
 /// The next object after `oid` that the version can carry (v1 has no Counter64).
@@ -261,14 +267,18 @@ fn next_visible(view: &ScopedView<'_>, v1: bool, oid: &Oid) -> Option<VarBind<'s
 
 fn get_next(view: &ScopedView<'_>, v1: bool, request: &[VarBind<'_>]) -> Outcome {
     let mut varbinds = Vec::with_capacity(request.len());
+    let mut failed = None;
     for (i, vb) in request.iter().enumerate() {
         match next_visible(view, v1, &vb.oid) {
             Some(next) => varbinds.push(next),
-            None if v1 => return Outcome::error(ErrorStatus::NoSuchName, i + 1, request),
+            None if v1 => failed = Some(i + 1),
             None => varbinds.push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
         }
     }
-    Outcome::ok(varbinds)
+    match failed {
+        Some(index) => Outcome::error(ErrorStatus::NoSuchName, index, request),
+        None => Outcome::ok(varbinds),
+    }
 }
 
 /// GETBULK (RFC 3416 §4.2.3): non-repeaters once, then up to max-repetitions rounds of the
@@ -414,7 +424,7 @@ mod tests {
         assert_eq!(r.varbinds[1].value, Value::NoSuchObject);
         assert_eq!(r.varbinds[2].value, Value::NoSuchInstance);
         let r = ask(&d, &request(Version::V1, "public", Pdu::new(PduType::GetRequest, 8, vbs.clone()))).unwrap();
-        assert_eq!((r.error_status, r.error_index), (ErrorStatus::NoSuchName as i32, 2));
+        assert_eq!((r.error_status, r.error_index), (ErrorStatus::NoSuchName as i32, 3), "the last failure, as snmpd");
         assert_eq!(r.varbinds, vbs, "v1 errors echo the request");
         // v1 cannot carry Counter64: a GET of one is noSuchName.
         let c64 = oids(&[&[1, 3, 6, 1, 2, 1, 31, 1, 1, 6, 1]]);

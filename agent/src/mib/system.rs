@@ -151,15 +151,22 @@ impl MibHandler for SystemGroup {
         Some(self.live(next))
     }
 
-    /// DisplayString (SIZE (0..255)), as RFC 3418 defines these three.
+    /// DisplayString (SIZE (0..255)), as RFC 3418 defines these three. As in snmpd, the
+    /// value's type and length are checked before whether the config fixed the object.
     fn test_set(&self, oid: &Oid, value: &Value<'_>) -> Result<(), ErrorStatus> {
-        self.writable_key(oid)?;
-        match value {
-            Value::OctetString(s) if s.len() > 255 => Err(ErrorStatus::WrongLength),
-            Value::OctetString(s) if std::str::from_utf8(s).is_err() => Err(ErrorStatus::WrongValue),
-            Value::OctetString(_) => Ok(()),
-            _ => Err(ErrorStatus::WrongType),
+        let [sub, 0] = oid.get(self.root.len()..).unwrap_or_default() else {
+            return Err(ErrorStatus::NotWritable);
+        };
+        if !WRITABLE.iter().any(|(s, _)| s == sub) {
+            return Err(ErrorStatus::NotWritable);
         }
+        match value {
+            Value::OctetString(s) if s.len() > 255 => return Err(ErrorStatus::WrongLength),
+            Value::OctetString(s) if std::str::from_utf8(s).is_err() => return Err(ErrorStatus::WrongValue),
+            Value::OctetString(_) => {}
+            _ => return Err(ErrorStatus::WrongType),
+        }
+        self.writable_key(oid).map(|_| ())
     }
 
     fn commit_set(&self, oid: &Oid, value: &Value<'_>) -> Result<(), ErrorStatus> {
