@@ -4,6 +4,7 @@
 
 pub mod snmp_group;
 pub mod system;
+pub mod ucd;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,6 +54,8 @@ pub fn build(ctx: &Context) -> Modules {
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
     m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
     m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
-    let _ = Modules::add_cached;
+    for view in ucd::views(&ctx.config) {
+        m.add_cached(view);
+    }
     m
 }
