@@ -2,6 +2,8 @@
 //! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
 //! whose collectors the refresher thread re-runs off the request path.
 
+pub mod interfaces;
+pub mod netdev;
 pub mod snmp_group;
 pub mod system;
 pub mod ucd;
@@ -54,6 +56,9 @@ pub fn build(ctx: &Context) -> Modules {
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
     m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
     m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
+    for view in interfaces::handlers(ctx.started) {
+        m.add_cached(view);
+    }
     for view in ucd::views(&ctx.config) {
         m.add_cached(view);
     }
