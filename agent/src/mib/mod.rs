@@ -2,11 +2,17 @@
 //! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
 //! whose collectors the refresher thread re-runs off the request path.
 
+pub mod icmp;
 pub mod interfaces;
+pub mod ip;
+pub mod ip_forward;
 pub mod netdev;
+pub mod netstat;
 pub mod snmp_group;
 pub mod system;
+pub mod tcp;
 pub mod ucd;
+pub mod udp;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -62,5 +68,9 @@ pub fn build(ctx: &Context) -> Modules {
     for view in ucd::views(&ctx.config) {
         m.add_cached(view);
     }
+    ip::register(&mut m);
+    m.add_cached(icmp::view());
+    m.add_cached(tcp::view());
+    m.add_cached(udp::view());
     m
 }
