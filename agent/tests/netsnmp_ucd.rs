@@ -30,7 +30,17 @@ impl Procs {
             let path: PathBuf = dir.path().join(name);
             std::fs::copy("/bin/sleep", &path).unwrap();
             for _ in 0..*count {
-                children.push(Command::new(&path).arg("600").stdin(Stdio::null()).spawn().unwrap());
+                // A fork elsewhere in the test binary may briefly hold the new file open
+                // for writing (ETXTBSY): retry.
+                let child = (0..50)
+                    .find_map(|_| {
+                        Command::new(&path).arg("600").stdin(Stdio::null()).spawn().ok().or_else(|| {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            None
+                        })
+                    })
+                    .expect("start a test process");
+                children.push(child);
             }
         }
         Procs(children, dir)
