@@ -2,6 +2,7 @@
 //! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
 //! whose collectors the refresher thread re-runs off the request path.
 
+pub mod host;
 pub mod icmp;
 pub mod interfaces;
 pub mod ip;
@@ -68,6 +69,7 @@ pub fn build(ctx: &Context) -> Modules {
     for view in ucd::views(&ctx.config) {
         m.add_cached(view);
     }
+    host::register(&mut m, ctx);
     ip::register(&mut m);
     m.add_cached(icmp::view());
     m.add_cached(tcp::view());

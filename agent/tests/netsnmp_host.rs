@@ -1,0 +1,252 @@
+//! HOST-RESOURCES-MIB (1.3.6.1.2.1.25) of osprey-agent against net-snmp's snmpd on the same
+//! host with the same config: the same OIDs and types everywhere, equal values for what does
+//! not move (indexes, descriptions, types, sizes, mounts, devices, packages, process names
+//! and arguments), tolerances for what does (memory use, uptime, counters, process states).
+//!
+//! Documented exceptions: hrProcessorLoad, which snmpd serves only a minute after start and
+//! Osprey from the start; hrSWRun/hrSWRunPerf rows of processes that started or exited
+//! between the two walks, and their CPU time and state, which move; kworker thread names (they change with the work queue they run).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::net::UdpSocket;
+use std::time::Duration;
+
+use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, Value, VarBind, Version};
+use testkit::Snmpd;
+use testkit::agent::OspreyAgent;
+
+const EXTRA: &str = "disk / 10%\nload 12 10 5\nproc sshd\nincludeAllDisks 10%";
+const HOST: [u32; 7] = [1, 3, 6, 1, 2, 1, 25];
+
+fn host(sub: &[u32]) -> Oid {
+    Oid::from(HOST).child(sub)
+}
+
+fn request(port: u16, version: Version, pdu: Pdu<'static>) -> Vec<VarBind<'static>> {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let msg =
+        Message::Community(CommunityMessage { version, community: Cow::Borrowed(b"public"), pdu: Pdus::Pdu(pdu) });
+    sock.send_to(&msg.to_vec(), ("127.0.0.1", port)).unwrap();
+    let mut buf = vec![0u8; 65535];
+    let n = sock.recv(&mut buf).expect("agent answers");
+    match Message::decode(&buf[..n]).unwrap() {
+        Message::Community(CommunityMessage { pdu: Pdus::Pdu(p), .. }) => {
+            if p.error_status != 0 {
+                return Vec::new(); // v1 noSuchName at the end of the MIB
+            }
+            p.varbinds.into_iter().map(VarBind::into_owned).collect()
+        }
+        other => panic!("unexpected reply {other:?}"),
+    }
+}
+
+/// Walks `root` with GETBULK (v2c) or GETNEXT (v1).
+fn walk(port: u16, version: Version, root: &Oid) -> BTreeMap<Oid, Value<'static>> {
+    let mut out = BTreeMap::new();
+    let mut next = root.clone();
+    let mut id = 1;
+    'outer: loop {
+        id += 1;
+        let pdu = match version {
+            Version::V1 => Pdu::new(PduType::GetNextRequest, id, vec![VarBind::null(next.clone())]),
+            _ => Pdu::get_bulk(id, 0, 40, vec![VarBind::null(next.clone())]),
+        };
+        let vbs = request(port, version, pdu);
+        if vbs.is_empty() {
+            break;
+        }
+        for vb in vbs {
+            if vb.value.is_exception() || !vb.oid.starts_with(root) || vb.oid <= next {
+                break 'outer;
+            }
+            next = vb.oid.clone();
+            out.insert(vb.oid, vb.value);
+        }
+    }
+    out
+}
+
+fn type_name(v: &Value<'_>) -> &'static str {
+    match v {
+        Value::Integer(_) => "INTEGER",
+        Value::OctetString(_) => "OCTET STRING",
+        Value::ObjectIdentifier(_) => "OID",
+        Value::Counter32(_) => "Counter32",
+        Value::Gauge32(_) => "Gauge32",
+        Value::TimeTicks(_) => "TimeTicks",
+        Value::Counter64(_) => "Counter64",
+        _ => "other",
+    }
+}
+
+fn int(v: &Value<'_>) -> i64 {
+    match v {
+        Value::Integer(i) => i64::from(*i),
+        Value::Counter32(c) | Value::Gauge32(c) | Value::TimeTicks(c) => i64::from(*c),
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn under(oid: &Oid, sub: &[u32]) -> bool {
+    oid.starts_with(&host(sub))
+}
+
+/// The host's uptime in clock ticks (USER_HZ = 100), to compare with process start times.
+fn uptime_ticks() -> u64 {
+    let text = std::fs::read_to_string("/proc/uptime").unwrap();
+    let secs: f64 = text.split_whitespace().next().unwrap().parse().unwrap();
+    (secs * 100.0) as u64
+}
+
+/// True if the process is gone or started at or after `since` (ticks since boot).
+fn came_or_went(pid: u32, since: u64) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return true };
+    let rest = &stat[stat.rfind(')').unwrap() + 1..];
+    let start: u64 = rest.split_whitespace().nth(19).unwrap().parse().unwrap();
+    start >= since
+}
+
+/// Compares everything but hrSWRun/hrSWRunPerf.
+fn compare_static(theirs: &BTreeMap<Oid, Value<'static>>, ours: &BTreeMap<Oid, Value<'static>>, v1: bool) {
+    let load = host(&[3, 3, 1, 2]);
+    for oid in theirs.keys().chain(ours.keys()) {
+        if under(oid, &[4]) || under(oid, &[5]) {
+            continue;
+        }
+        let (Some(t), Some(o)) = (theirs.get(oid), ours.get(oid)) else {
+            // snmpd serves hrProcessorLoad only once it has a minute of samples.
+            assert!(oid.starts_with(&load) && ours.contains_key(oid), "{oid} only in one agent (v1: {v1})");
+            continue;
+        };
+        assert_eq!(type_name(t), type_name(o), "type of {oid}");
+        let sub = &oid.as_slice()[HOST.len()..];
+        match sub {
+            [1, 1, 0] => assert!((int(t) - int(o)).abs() <= 300, "hrSystemUptime {t:?} vs {o:?}"),
+            [1, 2, 0] => {
+                let (Value::OctetString(t), Value::OctetString(o)) = (t, o) else { unreachable!() };
+                assert_eq!(o.len(), 11);
+                assert_eq!(t[..4], o[..4], "hrSystemDate day");
+                assert_eq!(t[8..], o[8..], "hrSystemDate zone");
+            }
+            [1, 5 | 6, 0] => assert!((int(t) - int(o)).abs() <= 40, "{oid}: {t:?} vs {o:?}"),
+            // Memory sizes and use of the volatile rows, filesystem use: within 5% of the total.
+            [2, 3, 1, 5 | 6, _] | [2, 2, 0] => {
+                let row = *sub.last().unwrap();
+                let size_oid = host(&[2, 3, 1, 5, row]);
+                let total = theirs.get(&size_oid).map_or(int(t), int).max(int(t));
+                let slack = (total / 20).max(64);
+                assert!((int(t) - int(o)).abs() <= slack, "{oid}: {t:?} vs {o:?}");
+            }
+            [3, 2, 1, 6, _] => assert!(int(o) >= int(t), "hrDeviceErrors {oid} went down"),
+            [3, 3, 1, 2, _] => assert!((0..=100).contains(&int(o)), "hrProcessorLoad {o:?}"),
+            _ => assert_eq!(t, o, "value of {oid}"),
+        }
+    }
+}
+
+/// Compares hrSWRun and hrSWRunPerf row by row.
+fn compare_processes(theirs: &BTreeMap<Oid, Value<'static>>, ours: &BTreeMap<Oid, Value<'static>>, since: u64) {
+    let mut compared = 0;
+    for oid in theirs.keys().chain(ours.keys()) {
+        if !(under(oid, &[4]) || under(oid, &[5])) {
+            continue;
+        }
+        let sub = &oid.as_slice()[HOST.len()..];
+        let pid = *sub.last().unwrap();
+        let (Some(t), Some(o)) = (theirs.get(oid), ours.get(oid)) else {
+            assert!(came_or_went(pid, since), "{oid}: process {pid} listed by one agent only");
+            continue;
+        };
+        assert_eq!(type_name(t), type_name(o), "type of {oid}");
+        compared += 1;
+        match sub {
+            [4, 2, 1, 2, _] if matches!(t, Value::OctetString(n) if n.starts_with(b"kworker/")) => {}
+            [4, 2, 1, 7, _] => assert!((1..=4).contains(&int(o)), "hrSWRunStatus {o:?}"),
+            // Our snapshot is from just before snmpd's walk: allow 2 s of CPU time between.
+            [5, 1, 1, 1, _] => assert!(int(o) + 200 >= int(t), "hrSWRunPerfCPU of {pid}: {t:?} vs {o:?}"),
+            [5, 1, 1, 2, _] => assert!(int(o) >= 0),
+            _ => assert_eq!(t, o, "value of {oid}"),
+        }
+    }
+    assert!(compared > 100, "too few process values compared: {compared}");
+}
+
+#[test]
+fn host_resources_match_snmpd() {
+    testkit::require_netsnmp!();
+    let snmpd = Snmpd::start(EXTRA);
+    let ours = OspreyAgent::start_with(
+        &format!("rocommunity public 127.0.0.1\n{EXTRA}\n"),
+        std::path::Path::new(env!("CARGO_BIN_EXE_osprey-agent")),
+    );
+    let root = Oid::from(HOST);
+    // Let the cached views age past their lifetimes, then touch them so the refresher
+    // rebuilds them: the compared walks then see data of the same moment as snmpd's.
+    std::thread::sleep(Duration::from_millis(5200));
+    let since = uptime_ticks();
+    walk(ours.port, Version::V2c, &root);
+    std::thread::sleep(Duration::from_millis(600));
+
+    let theirs_v2 = walk(snmpd.port, Version::V2c, &root);
+    let ours_v2 = walk(ours.port, Version::V2c, &root);
+    assert!(theirs_v2.len() > 100, "snmpd served only {} host values", theirs_v2.len());
+    compare_static(&theirs_v2, &ours_v2, false);
+    compare_processes(&theirs_v2, &ours_v2, since);
+
+    // Exact values of the fixed parts.
+    assert_eq!(ours_v2.get(&host(&[2, 3, 1, 3, 1])), Some(&Value::string("Physical memory")));
+    assert_eq!(ours_v2.get(&host(&[1, 3, 0])), Some(&Value::Integer(393216)));
+    let installed = ours_v2.keys().filter(|o| under(o, &[6, 3, 1, 1])).count();
+    let theirs_installed = theirs_v2.keys().filter(|o| under(o, &[6, 3, 1, 1])).count();
+    assert_eq!(installed, theirs_installed);
+
+    // v1: the same objects (HOST-RESOURCES-MIB has no Counter64).
+    let theirs_v1 = walk(snmpd.port, Version::V1, &host(&[3]));
+    let ours_v1 = walk(ours.port, Version::V1, &host(&[3]));
+    compare_static(&theirs_v1, &ours_v1, true);
+    for group in [[2], [6]] {
+        let t = walk(snmpd.port, Version::V1, &host(&group));
+        let o = walk(ours.port, Version::V1, &host(&group));
+        assert!(!o.is_empty());
+        compare_static(&t, &o, true);
+    }
+}
+
+#[test]
+fn get_exceptions_match_snmpd() {
+    testkit::require_netsnmp!();
+    let snmpd = Snmpd::start(EXTRA);
+    let ours = OspreyAgent::start_with(
+        "rocommunity public 127.0.0.1\n",
+        std::path::Path::new(env!("CARGO_BIN_EXE_osprey-agent")),
+    );
+    // Unserved objects (hrSWOSIndex, hrSWInstalledLastChange, hrStorageAllocationFailures),
+    // missing instances of served columns, and served scalars.
+    let probes = [
+        host(&[4, 1, 0]),
+        host(&[6, 1, 0]),
+        host(&[6, 2, 0]),
+        host(&[2, 3, 1, 7, 1]),
+        host(&[2, 3, 1, 3, 2]),
+        host(&[2, 3, 1, 3, 1]),
+        host(&[1, 3, 0]),
+        host(&[1, 3, 1]),
+        host(&[3, 2, 1, 5, 786432]),
+        host(&[4, 2, 1, 2, 1]),
+    ];
+    for oid in probes {
+        let get = |port| {
+            let pdu = Pdu::new(PduType::GetRequest, 7, vec![VarBind::null(oid.clone())]);
+            request(port, Version::V2c, pdu).remove(0).value
+        };
+        let (t, o) = (get(snmpd.port), get(ours.port));
+        if t.is_exception() {
+            assert_eq!(t, o, "GET {oid}");
+        } else {
+            assert_eq!(type_name(&t), type_name(&o), "GET {oid}");
+        }
+    }
+}
