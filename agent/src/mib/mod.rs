@@ -6,6 +6,7 @@ pub mod host;
 pub mod icmp;
 pub mod interfaces;
 pub mod ip;
+pub mod ip_addresses;
 pub mod ip_forward;
 pub mod netdev;
 pub mod netstat;
@@ -64,6 +65,9 @@ pub fn build(ctx: &Context) -> Modules {
     m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
     m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
     for view in interfaces::handlers(ctx.started) {
+        m.add_cached(view);
+    }
+    for view in ip_addresses::handlers(ctx.started) {
         m.add_cached(view);
     }
     for view in ucd::views(&ctx.config) {
