@@ -168,7 +168,8 @@ fn ip_address_roots() -> Vec<Oid> {
 }
 
 /// ipNetToPhysicalLastUpdated (5) and ipNetToPhysicalState (7) change with the kernel's
-/// neighbour state machine (and /proc/net/arp does not show that state): types only.
+/// neighbour state machine between the two walks, and the time is each agent's own
+/// sysUpTime: types only.
 fn ip_check(oid: &Oid, _: &Value<'_>) -> Check {
     let s = oid.as_slice();
     if s.starts_with(&[1, 3, 6, 1, 2, 1, 4, 35, 1, 5]) || s.starts_with(&[1, 3, 6, 1, 2, 1, 4, 35, 1, 7]) {

@@ -2,7 +2,9 @@
 //! handler root beside the ip scalars: ipAddrTable (4.20), ipNetToMediaTable (4.22),
 //! ipAddressPrefixTable (4.32), ipAddressTable (4.34), ipNetToPhysicalTable (4.35).
 //! Sources: getifaddrs(3) for IPv4 addresses, /proc/net/if_inet6 for IPv6 addresses (with
-//! their IFA_F_* flags), /proc/net/arp for the IPv4 neighbours.
+//! their IFA_F_* flags), /proc/net/arp for ipNetToMediaTable, and the kernel's neighbour
+//! table over rtnetlink ([`rtnetlink`](super::rtnetlink)) for ipNetToPhysicalTable (IPv4
+//! and IPv6, with NUD states; /proc/net/arp's IPv4 entries when netlink is unavailable).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use snmp::{Oid, Value, VarBind};
 
 use super::netdev;
+use super::rtnetlink::{self, Neigh};
 use crate::view::{CachedView, View};
 
 const IP: [u32; 7] = [1, 3, 6, 1, 2, 1, 4];
@@ -215,14 +218,34 @@ fn address_rows(v4: &[Addr4], v6: &[Addr6]) -> Vec<AddressRow> {
 struct Snapshot {
     v4: Vec<Addr4>,
     v6: Vec<Addr6>,
-    neighbors: Vec<(Neighbor, u32)>,
+    /// /proc/net/arp, for ipNetToMediaTable.
+    neighbors: Vec<Neighbor>,
+    /// The neighbour table, with the sysUpTime of each entry's last change.
+    phys: Vec<(Neigh, u32)>,
 }
+
+/// A neighbour entry's identity, and what counts as a change of it.
+type NeighKey = (u32, Vec<u8>);
 
 #[derive(Debug, Default)]
 struct State {
     latest: Option<(Instant, Arc<Snapshot>)>,
-    /// (ifIndex, address) -> sysUpTime when the neighbour entry was first seen.
-    first_seen: HashMap<(u32, [u8; 4]), u32>,
+    /// Neighbour -> (NUD state, link-layer address, sysUpTime of the last change).
+    seen: HashMap<NeighKey, (u16, Vec<u8>, u32)>,
+}
+
+/// The neighbour table from netlink, else /proc/net/arp's entries with an unknown state.
+fn neighbour_table(arp: &[Neighbor]) -> Vec<Neigh> {
+    rtnetlink::neighbors().unwrap_or_else(|| {
+        arp.iter()
+            .map(|n| Neigh {
+                if_index: n.if_index,
+                addr: n.addr.to_vec(),
+                lladdr: n.mac.clone(),
+                state: if n.permanent { rtnetlink::NUD_PERMANENT } else { rtnetlink::STATE_NOT_SHOWN },
+            })
+            .collect()
+    })
 }
 
 #[derive(Debug)]
@@ -245,18 +268,22 @@ impl Collector {
         let v6 = parse_if_inet6(&std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default());
         let arp = parse_proc_net_arp(&std::fs::read_to_string("/proc/net/arp").unwrap_or_default(), index_of);
         let now = (self.started.elapsed().as_millis() / 10) as u32;
-        let mut first_seen = HashMap::with_capacity(arp.len());
-        let neighbors = arp
+        let table = neighbour_table(&arp);
+        let mut seen = HashMap::with_capacity(table.len());
+        let phys = table
             .into_iter()
             .map(|n| {
-                let key = (n.if_index, n.addr);
-                let at = state.first_seen.get(&key).copied().unwrap_or(now);
-                first_seen.insert(key, at);
+                let key = (n.if_index, n.addr.clone());
+                let at = match state.seen.get(&key) {
+                    Some((st, ll, at)) if *st == n.state && *ll == n.lladdr => *at,
+                    _ => now,
+                };
+                seen.insert(key, (n.state, n.lladdr.clone(), at));
                 (n, at)
             })
             .collect();
-        state.first_seen = first_seen;
-        let snap = Arc::new(Snapshot { v4, v6, neighbors });
+        state.seen = seen;
+        let snap = Arc::new(Snapshot { v4, v6, neighbors: arp, phys });
         state.latest = Some((Instant::now(), snap.clone()));
         snap
     }
@@ -311,7 +338,7 @@ fn addr_table(s: &Snapshot) -> View {
 fn net_to_media_table(s: &Snapshot) -> View {
     let entry = Oid::from(IP).child(&[22, 1]);
     let mut values = Vec::new();
-    for (n, _) in &s.neighbors {
+    for n in &s.neighbors {
         let mut idx = vec![n.if_index];
         idx.extend(n.addr.iter().map(|b| u32::from(*b)));
         let cols = [
@@ -373,20 +400,19 @@ fn address_table(s: &Snapshot) -> View {
     View::new(values, columns(&entry, &[3, 4, 5, 6, 7, 8, 9, 10, 11]))
 }
 
-/// ipNetToPhysicalTable: the IPv4 neighbours. /proc/net/arp carries no NUD state, so
-/// ipNetToPhysicalState is unknown(6); ipNetToPhysicalLastUpdated is when this agent first
-/// saw the entry.
+/// ipNetToPhysicalTable: the IPv4 and IPv6 neighbours; ipNetToPhysicalLastUpdated is when
+/// this agent saw the entry's state or address change (or first saw it).
 fn net_to_physical_table(s: &Snapshot) -> View {
     let entry = Oid::from(IP).child(&[35, 1]);
     let mut values = Vec::new();
-    for (n, seen) in &s.neighbors {
+    for (n, changed) in &s.phys {
         let mut idx = vec![n.if_index];
         idx.extend(inet_index(&n.addr));
         let cols = [
-            (4, Value::string(n.mac.clone())),
-            (5, Value::TimeTicks(*seen)),
-            (6, Value::Integer(if n.permanent { 4 } else { 3 })),
-            (7, Value::Integer(6)),
+            (4, Value::string(n.lladdr.clone())),
+            (5, Value::TimeTicks(*changed)),
+            (6, Value::Integer(n.mib_type())),
+            (7, Value::Integer(n.mib_state())),
             (8, Value::Integer(1)),
         ];
         values.extend(cols.into_iter().map(|(c, v)| VarBind::new(entry.child(&[c]).child(&idx), v)));
@@ -449,6 +475,7 @@ bad line
             ],
             v6: parse_if_inet6(IF_INET6),
             neighbors: vec![],
+            phys: vec![],
         }
     }
 

@@ -10,6 +10,7 @@ pub mod ip_addresses;
 pub mod ip_forward;
 pub mod netdev;
 pub mod netstat;
+pub mod rtnetlink;
 pub mod snmp_group;
 pub mod system;
 pub mod tcp;
