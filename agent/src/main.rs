@@ -1,15 +1,17 @@
 //! `osprey-agent`: snmpd's command line around [`agent::server::Agent`]: read the config,
-//! bind, drop privileges, write the pid file, serve; SIGHUP reloads the configuration,
+//! bind, write the pid file, drop privileges, serve; SIGHUP reloads the configuration,
 //! SIGTERM/SIGINT stop cleanly.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use agent::cli::{self, Args};
 use agent::config::Config;
 use agent::logging::Logger;
+use agent::mib::interfaces;
 use agent::notify::{Notification, Notifier};
 use agent::persist::StateFile;
 use agent::server::Agent;
@@ -71,15 +73,16 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if let Err(e) = drop_privileges(args.user.as_deref(), args.group.as_deref()) {
-        log.log(&format!("osprey-agent: {e}"));
-        agent.stop();
-        return ExitCode::from(1);
-    }
+    // Like snmpd: the pid file is written before privileges are dropped.
     if let Some(pid_file) = &args.pid_file
         && let Err(e) = std::fs::write(pid_file, format!("{}\n", std::process::id()))
     {
         log.log(&format!("osprey-agent: cannot write pid file {}: {e}", pid_file.display()));
+    }
+    if let Err(e) = drop_privileges(args.user.as_deref(), args.group.as_deref()) {
+        log.log(&format!("osprey-agent: {e}"));
+        agent.stop();
+        return ExitCode::from(1);
     }
     let addrs: Vec<String> = agent.local_addrs.iter().map(SocketAddr::to_string).collect();
     log.log(&format!("osprey-agent {} listening on udp {}", env!("CARGO_PKG_VERSION"), addrs.join(", ")));
@@ -117,10 +120,20 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// How often interfaces are checked for linkUp/linkDown (snmpd's linkUpDownNotifications
+/// checks on its interface cache reloads, a few seconds apart).
+const LINK_POLL: Duration = Duration::from_secs(5);
+
 /// The notification sender for the configured sinks, with the link watcher.
 fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier {
     let log = log.clone();
-    Notifier::start(config, agent.started(), move |line| log.log(&format!("osprey-agent: {line}")))
+    let notifier = Notifier::start(config, agent.started(), move |line| log.log(&format!("osprey-agent: {line}")));
+    if !config.trap_sinks.is_empty() || !config.inform_sinks.is_empty() {
+        notifier.watch_links(LINK_POLL, || {
+            interfaces::oper_status_by_index().into_iter().map(|(index, oper, admin)| (index, admin, oper)).collect()
+        });
+    }
+    notifier
 }
 
 /// `-g GROUP` then `-u USER`, after the sockets are bound (so port 161 works as root).
