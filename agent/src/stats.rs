@@ -36,6 +36,10 @@ pub struct Stats {
     pub out_traps: AtomicU32,              // 29
     pub silent_drops: AtomicU32,           // 31
     pub proxy_drops: AtomicU32,            // 32
+    /// SNMP-TARGET-MIB snmpUnavailableContexts (1.3.6.1.6.3.12.1.4).
+    pub unavailable_contexts: AtomicU32,
+    /// SNMP-TARGET-MIB snmpUnknownContexts (1.3.6.1.6.3.12.1.5).
+    pub unknown_contexts: AtomicU32,
     /// SNMP-MPD-MIB snmpUnknownSecurityModels (1.3.6.1.6.3.11.2.1.1).
     pub unknown_security_models: AtomicU32,
     /// SNMP-MPD-MIB snmpInvalidMsgs (1.3.6.1.6.3.11.2.1.2).

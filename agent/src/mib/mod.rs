@@ -12,6 +12,7 @@ pub mod netdev;
 pub mod netstat;
 pub mod rtnetlink;
 pub mod snmp_group;
+pub mod spin_locks;
 pub mod system;
 pub mod tcp;
 pub mod ucd;
@@ -65,6 +66,8 @@ pub fn build(ctx: &Context) -> Modules {
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
     m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
     m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
+    m.add(spin_locks::SpinLockGroup::set_serial_no());
+    m.add(spin_locks::SpinLockGroup::target_objects(ctx.stats.clone()));
     for view in interfaces::handlers(ctx.started) {
         m.add_cached(view);
     }
