@@ -206,3 +206,51 @@ fn send_loop(rx: &Receiver<Notification>, targets: &[Target], started: Instant, 
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    fn receive(sock: &UdpSocket) -> Pdu<'static> {
+        let mut buf = vec![0u8; 65535];
+        let n = sock.recv(&mut buf).unwrap();
+        match Message::decode(&buf[..n]).unwrap() {
+            Message::Community(CommunityMessage { pdu: Pdus::Pdu(p), .. }) => p.into_owned(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn link_changes_become_link_up_and_down_traps() {
+        let sink = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sink.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let port = sink.local_addr().unwrap().port();
+        let config = Config {
+            trap_sinks: vec![Sink { host: "127.0.0.1".into(), port, community: "traps".into() }],
+            ..Config::default()
+        };
+        let notifier = Notifier::start(&config, Instant::now(), |_| {});
+        // eth0 (index 2) goes down, then up again; lo (1) stays up.
+        let states = Arc::new(Mutex::new(vec![
+            vec![(1, 1, 1), (2, 1, 1)],
+            vec![(1, 1, 1), (2, 1, 2)],
+            vec![(1, 1, 1), (2, 1, 1)],
+        ]));
+        let source = states.clone();
+        notifier.watch_links(Duration::from_millis(20), move || {
+            let mut s = source.lock().unwrap();
+            if s.len() > 1 { s.remove(0) } else { s[0].clone() }
+        });
+        let down = receive(&sink);
+        assert_eq!(down.pdu_type, PduType::SnmpV2Trap);
+        assert_eq!(down.varbinds[1].value, Value::oid(Oid::from(LINK_DOWN)));
+        assert_eq!(down.varbinds[2], VarBind::new(Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 2]), Value::Integer(2)));
+        assert_eq!(down.varbinds[4].value, Value::Integer(2), "ifOperStatus down");
+        let up = receive(&sink);
+        assert_eq!(up.varbinds[1].value, Value::oid(Oid::from(LINK_UP)));
+        assert_eq!(up.varbinds[4].value, Value::Integer(1));
+    }
+}
