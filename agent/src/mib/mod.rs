@@ -2,12 +2,16 @@
 //! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
 //! whose collectors the refresher thread re-runs off the request path.
 
+pub mod at;
+pub mod etherlike;
+pub mod ethtool;
 pub mod host;
 pub mod icmp;
 pub mod interfaces;
 pub mod ip;
 pub mod ip_addresses;
 pub mod ip_forward;
+pub mod ipv6;
 pub mod netdev;
 pub mod netstat;
 pub mod rtnetlink;
@@ -82,5 +86,8 @@ pub fn build(ctx: &Context) -> Modules {
     m.add_cached(icmp::view());
     m.add_cached(tcp::view());
     m.add_cached(udp::view());
+    m.add_cached(at::view());
+    m.add_cached(ipv6::view());
+    m.add_cached(etherlike::view());
     m
 }
