@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes the SNMP message codec (snmp/fuzz, target `decode`) for a bounded time.
-# Usage: scripts/fuzz.sh [SECONDS]   (default 60)
-# Needs a nightly toolchain (rustup toolchain install nightly); installs cargo-fuzz if missing.
-# The corpus (snmp/fuzz/corpus/decode) is seeded with the captured packets in
-# snmp/testdata/packets; crashes land in snmp/fuzz/artifacts/decode.
+# Fuzzes, for a bounded time each, the SNMP message codec (snmp/fuzz, target `decode`:
+# decode -> encode -> decode agree) and the agent's request path (agent/fuzz, target
+# `dispatch`: decode -> dispatch -> encode never panics).
+# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET]   (default 60)
+# Needs a nightly toolchain; installs cargo-fuzz if missing. Corpora are seeded with the
+# captured packets in snmp/testdata/packets; crashes land in <crate>/fuzz/artifacts/<target>.
 set -euo pipefail
 
 secs=${1:-60}
@@ -13,11 +14,15 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
-corpus=$root/snmp/fuzz/corpus/decode
-mkdir -p "$corpus"
-cp "$root"/snmp/testdata/packets/*.bin "$corpus"/
+run_target() {
+    local crate=$1 target=$2
+    local corpus=$root/$crate/fuzz/corpus/$target
+    mkdir -p "$corpus"
+    cp "$root"/snmp/testdata/packets/*.bin "$corpus"/
+    # Leave fuzz/target out of CARGO_TARGET_DIR: sanitizer builds must not mix with normal ones.
+    (cd "$root/$crate" && env -u CARGO_TARGET_DIR cargo +nightly fuzz run "$target" "$corpus" -- \
+        -max_total_time="$secs" -max_len=4096 -timeout=10)
+}
 
-cd "$root/snmp"
-# Leave fuzz/target out of CARGO_TARGET_DIR: sanitizer builds must not mix with normal ones.
-exec env -u CARGO_TARGET_DIR cargo +nightly fuzz run decode "$corpus" -- \
-    -max_total_time="$secs" -max_len=4096 -timeout=10
+run_target snmp decode
+run_target agent dispatch
