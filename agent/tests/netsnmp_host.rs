@@ -8,14 +8,13 @@
 //! between the two walks, and their CPU time and state, which move; kworker thread names (they change with the work queue they run).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::net::UdpSocket;
 use std::time::Duration;
 
-use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, Value, VarBind, Version};
+use snmp::{Oid, Pdu, PduType, Value, VarBind, Version};
 use testkit::Snmpd;
 use testkit::agent::OspreyAgent;
+use testkit::compare::type_name;
 
 const EXTRA: &str = "disk / 10%\nload 12 10 5\nproc sshd\nincludeAllDisks 10%";
 const HOST: [u32; 7] = [1, 3, 6, 1, 2, 1, 25];
@@ -24,62 +23,9 @@ fn host(sub: &[u32]) -> Oid {
     Oid::from(HOST).child(sub)
 }
 
-fn request(port: u16, version: Version, pdu: Pdu<'static>) -> Vec<VarBind<'static>> {
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    let msg =
-        Message::Community(CommunityMessage { version, community: Cow::Borrowed(b"public"), pdu: Pdus::Pdu(pdu) });
-    sock.send_to(&msg.to_vec(), ("127.0.0.1", port)).unwrap();
-    let mut buf = vec![0u8; 65535];
-    let n = sock.recv(&mut buf).expect("agent answers");
-    match Message::decode(&buf[..n]).unwrap() {
-        Message::Community(CommunityMessage { pdu: Pdus::Pdu(p), .. }) => {
-            if p.error_status != 0 {
-                return Vec::new(); // v1 noSuchName at the end of the MIB
-            }
-            p.varbinds.into_iter().map(VarBind::into_owned).collect()
-        }
-        other => panic!("unexpected reply {other:?}"),
-    }
-}
-
-/// Walks `root` with GETBULK (v2c) or GETNEXT (v1).
+/// Walks `root` with GETBULK (v2c) or GETNEXT (v1), keyed by OID.
 fn walk(port: u16, version: Version, root: &Oid) -> BTreeMap<Oid, Value<'static>> {
-    let mut out = BTreeMap::new();
-    let mut next = root.clone();
-    let mut id = 1;
-    'outer: loop {
-        id += 1;
-        let pdu = match version {
-            Version::V1 => Pdu::new(PduType::GetNextRequest, id, vec![VarBind::null(next.clone())]),
-            _ => Pdu::get_bulk(id, 0, 40, vec![VarBind::null(next.clone())]),
-        };
-        let vbs = request(port, version, pdu);
-        if vbs.is_empty() {
-            break;
-        }
-        for vb in vbs {
-            if vb.value.is_exception() || !vb.oid.starts_with(root) || vb.oid <= next {
-                break 'outer;
-            }
-            next = vb.oid.clone();
-            out.insert(vb.oid, vb.value);
-        }
-    }
-    out
-}
-
-fn type_name(v: &Value<'_>) -> &'static str {
-    match v {
-        Value::Integer(_) => "INTEGER",
-        Value::OctetString(_) => "OCTET STRING",
-        Value::ObjectIdentifier(_) => "OID",
-        Value::Counter32(_) => "Counter32",
-        Value::Gauge32(_) => "Gauge32",
-        Value::TimeTicks(_) => "TimeTicks",
-        Value::Counter64(_) => "Counter64",
-        _ => "other",
-    }
+    testkit::udp::walk_subtree(port, "public", version, root).into_iter().map(|vb| (vb.oid, vb.value)).collect()
 }
 
 fn int(v: &Value<'_>) -> i64 {
@@ -240,7 +186,9 @@ fn get_exceptions_match_snmpd() {
     for oid in probes {
         let get = |port| {
             let pdu = Pdu::new(PduType::GetRequest, 7, vec![VarBind::null(oid.clone())]);
-            request(port, Version::V2c, pdu).remove(0).value
+            let mut reply = testkit::udp::request_pdu(port, "public", Version::V2c, pdu).expect("agent answers");
+            assert_eq!(reply.error_status, 0, "GET {oid}: error status from port {port}");
+            reply.varbinds.remove(0).value
         };
         let (t, o) = (get(snmpd.port), get(ours.port));
         if t.is_exception() {

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use snmp::{Oid, Pdu, Value, VarBind};
+use snmp::{Oid, Value, VarBind, Version};
 use testkit::agent::OspreyAgent;
+use testkit::compare::type_name;
 
 const CONF: &str = "rocommunity public 127.0.0.1\n";
 /// Owned by the interfaces/addresses module, not compared here.
@@ -29,20 +30,7 @@ const VOLATILE_TABLES: [&[u32]; 5] = [
 const SPIN_LOCK: [u32; 9] = [1, 3, 6, 1, 2, 1, 4, 33, 0];
 
 fn walk(port: u16, root: &Oid) -> Vec<VarBind<'static>> {
-    let mut out = Vec::new();
-    let mut next = root.clone();
-    for id in 1.. {
-        let vbs = testkit::udp::request(port, "public", Pdu::get_bulk(id, 0, 50, vec![VarBind::null(next.clone())]))
-            .unwrap_or_else(|| panic!("no answer after {next}"));
-        for vb in vbs {
-            if vb.value.is_exception() || !vb.oid.starts_with(root) || vb.oid <= next {
-                return out;
-            }
-            next = vb.oid.clone();
-            out.push(vb);
-        }
-    }
-    out
+    testkit::udp::walk_subtree(port, "public", Version::V2c, root)
 }
 
 fn compared(oid: &Oid) -> bool {
@@ -60,20 +48,6 @@ fn walk_groups(port: u16) -> BTreeMap<Oid, Value<'static>> {
         .filter(|vb| compared(&vb.oid))
         .map(|vb| (vb.oid, vb.value))
         .collect()
-}
-
-fn type_name(v: &Value<'_>) -> &'static str {
-    match v {
-        Value::Integer(_) => "INTEGER",
-        Value::OctetString(_) => "STRING",
-        Value::ObjectIdentifier(_) => "OID",
-        Value::IpAddress(_) => "IpAddress",
-        Value::Counter32(_) => "Counter32",
-        Value::Gauge32(_) => "Gauge32",
-        Value::TimeTicks(_) => "Timeticks",
-        Value::Counter64(_) => "Counter64",
-        _ => "other",
-    }
 }
 
 /// The UDP socket of an agent on 127.0.0.1:port, as a udpTable index.

@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use snmp::{Oid, Pdu, Value, VarBind};
+use snmp::{Oid, Value, Version};
 use testkit::agent::OspreyAgent;
+use testkit::compare::{Check, compare_get, type_name};
 
 const UCD: [u32; 7] = [1, 3, 6, 1, 4, 1, 2021];
 
@@ -59,23 +60,10 @@ impl Drop for Procs {
 const CONF: &str = "disk / 10%\nload 12 10 5\nproc ospreyucdslp 1\nproc nonesuchproc\nproc ospreyucdslq 5 2\n\
     proc ospreyucdslp 5 3\nincludeAllDisks 10%\n";
 
-/// Every varbind under `1.3.6.1.4.1.2021` (v2c GETBULK).
+/// Every varbind under `1.3.6.1.4.1.2021` (v2c GETBULK), keyed by OID.
 fn walk_ucd(port: u16) -> BTreeMap<Oid, Value<'static>> {
     let root = Oid::from(UCD);
-    let mut out = BTreeMap::new();
-    let mut next = root.clone();
-    for id in 1.. {
-        let vbs = testkit::udp::request(port, "public", Pdu::get_bulk(id, 0, 50, vec![VarBind::null(next.clone())]))
-            .unwrap_or_else(|| panic!("walk: no answer after {next}"));
-        for vb in vbs {
-            if vb.value.is_exception() || !vb.oid.starts_with(&root) || vb.oid <= next {
-                return out;
-            }
-            next = vb.oid.clone();
-            out.insert(vb.oid, vb.value);
-        }
-    }
-    out
+    testkit::udp::walk_subtree(port, "public", Version::V2c, &root).into_iter().map(|vb| (vb.oid, vb.value)).collect()
 }
 
 /// OID and type word of every line of an `snmpwalk -v1 -On` of the UCD subtree.
@@ -124,10 +112,6 @@ fn volatile(oid: &Oid) -> bool {
     }
 }
 
-fn kind(v: &Value) -> std::mem::Discriminant<Value<'static>> {
-    std::mem::discriminant(&v.clone().into_owned())
-}
-
 #[test]
 fn ucd_matches_snmpd() {
     testkit::require_netsnmp!();
@@ -149,7 +133,7 @@ fn ucd_matches_snmpd() {
 
     for (oid, t) in &theirs {
         let Some(m) = mine.get(oid) else { continue };
-        assert_eq!(kind(m), kind(t), "type of {oid}: ours {m:?}, snmpd {t:?}");
+        assert_eq!(type_name(m), type_name(t), "type of {oid}: ours {m:?}, snmpd {t:?}");
         if !volatile(oid) {
             assert_eq!(m, t, "value of {oid}");
         }
@@ -201,8 +185,6 @@ fn ucd_gets_answer_like_snmpd() {
     // A known column with a missing row, an unknown column, a scalar's bad instance.
     let probes = [ucd(&[10, 1, 2, 9]), ucd(&[10, 1, 7, 1]), ucd(&[4, 5, 1]), ucd(&[4, 5, 0]), ucd(&[101, 2, 0])];
     for oid in probes {
-        let t = testkit::udp::get(snmpd.port, "public", std::slice::from_ref(&oid)).unwrap();
-        let m = testkit::udp::get(ours.port, "public", std::slice::from_ref(&oid)).unwrap();
-        assert_eq!(kind(&m[0].value), kind(&t[0].value), "GET {oid}: ours {:?}, snmpd {:?}", m[0].value, t[0].value);
+        compare_get(snmpd.port, ours.port, &oid, Check::Volatile);
     }
 }

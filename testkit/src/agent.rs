@@ -5,8 +5,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp::Oid;
-
 #[derive(Debug)]
 pub struct OspreyAgent {
     pub port: u16,
@@ -65,12 +63,11 @@ impl OspreyAgent {
             .unwrap_or("public")
             .to_string();
         let deadline = Instant::now() + Duration::from_secs(10);
-        let sys_uptime = Oid::from([1, 3, 6, 1, 2, 1, 1, 3, 0]);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if crate::udp::get(self.port, &community, std::slice::from_ref(&sys_uptime)).is_some() {
+            if crate::udp::answers(self.port, &community) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(20));

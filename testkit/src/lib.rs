@@ -1,14 +1,18 @@
 //! Test peers shared by every crate's end-to-end tests (a dev-dependency only).
 //!
 //! - [`agent`]: osprey-agent as a child process.
+//! - [`compare`]: comparing two agents' walks of a subtree (same OIDs and types; exact
+//!   values, counters that did not go down, or volatile columns by type only).
 //! - [`snmpd`]: a real Net-SNMP `snmpd` on a free loopback port with its own temp dir.
 //! - [`frozen_agent`]: a deterministic agent replaying a recorded tree, so two clients
 //!   walking it see identical values.
-//! - [`udp`]: blocking one-shot requests and a whole-tree walk over std UDP.
+//! - [`udp`]: blocking v1/v2c requests (resent on silence), subtree and whole-tree walks
+//!   over std UDP.
 //! - [`tools`]: running command-line tools and comparing their output byte for byte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod agent;
+pub mod compare;
 pub mod frozen_agent;
 pub mod snmpd;
 pub mod tools;

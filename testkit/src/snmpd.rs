@@ -4,8 +4,6 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp::Oid;
-
 pub const SNMPD: &str = "/usr/sbin/snmpd";
 
 #[derive(Debug)]
@@ -53,12 +51,11 @@ impl Snmpd {
 
     fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
-        let sys_uptime = Oid::from([1, 3, 6, 1, 2, 1, 1, 3, 0]);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if crate::udp::get(self.port, "public", std::slice::from_ref(&sys_uptime)).is_some() {
+            if crate::udp::answers(self.port, "public") {
                 return true;
             }
         }
