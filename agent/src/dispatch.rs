@@ -340,20 +340,7 @@ mod tests {
     use crate::access::Source;
     use crate::handler::MibHandler;
     use crate::stats::read;
-    use crate::view::View;
-
-    struct Fixed(Oid, View);
-    impl MibHandler for Fixed {
-        fn root(&self) -> &Oid {
-            &self.0
-        }
-        fn get(&self, oid: &Oid) -> Value<'static> {
-            self.1.get(oid)
-        }
-        fn get_next(&self, oid: &Oid) -> Option<VarBind<'static>> {
-            self.1.get_next(oid)
-        }
-    }
+    use crate::view::{StaticView, View};
 
     const SYS: [u32; 7] = [1, 3, 6, 1, 2, 1, 1];
     const IFX: [u32; 9] = [1, 3, 6, 1, 2, 1, 31, 1, 1];
@@ -373,7 +360,8 @@ mod tests {
             (1..=3).map(|i| VarBind::new(ifx.child(&[6, i]), Value::Counter64(u64::from(i) << 40))).collect(),
             vec![ifx.child(&[6])],
         );
-        let handlers: Vec<Arc<dyn MibHandler>> = vec![Arc::new(Fixed(sys, system)), Arc::new(Fixed(ifx, hc))];
+        let handlers: Vec<Arc<dyn MibHandler>> =
+            vec![Arc::new(StaticView::new(sys, system)), Arc::new(StaticView::new(ifx, hc))];
         let rule = |c: &str, write, subtree| CommunityRule {
             community: c.as_bytes().to_vec(),
             source: Source::Net { addr: "127.0.0.1".parse().unwrap(), prefix_len: 32 },

@@ -73,25 +73,12 @@ impl Registry {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::view::View;
-
-    struct Fixed(Oid, View);
-    impl MibHandler for Fixed {
-        fn root(&self) -> &Oid {
-            &self.0
-        }
-        fn get(&self, oid: &Oid) -> Value<'static> {
-            self.1.get(oid)
-        }
-        fn get_next(&self, oid: &Oid) -> Option<VarBind<'static>> {
-            self.1.get_next(oid)
-        }
-    }
+    use crate::view::{StaticView, View};
 
     fn fixed(root: &[u32], leaves: &[&[u32]]) -> Arc<dyn MibHandler> {
         let root = Oid::from(root);
         let values = leaves.iter().map(|l| VarBind::new(root.child(l), Value::Integer(l.len() as i32))).collect();
-        Arc::new(Fixed(root, View::new(values, vec![])))
+        Arc::new(StaticView::new(root, View::new(values, vec![])))
     }
 
     #[test]

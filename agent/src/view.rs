@@ -59,6 +59,33 @@ impl View {
     }
 }
 
+/// A handler serving a view that never changes (constant groups, tests).
+#[derive(Debug, Clone)]
+pub struct StaticView {
+    root: Oid,
+    view: View,
+}
+
+impl StaticView {
+    pub fn new(root: Oid, view: View) -> StaticView {
+        StaticView { root, view }
+    }
+}
+
+impl MibHandler for StaticView {
+    fn root(&self) -> &Oid {
+        &self.root
+    }
+
+    fn get(&self, oid: &Oid) -> Value<'static> {
+        self.view.get(oid)
+    }
+
+    fn get_next(&self, oid: &Oid) -> Option<VarBind<'static>> {
+        self.view.get_next(oid)
+    }
+}
+
 /// Builds a fresh view from the system (reads /proc, /sys, ...).
 pub type Collector = Box<dyn Fn() -> View + Send + Sync>;
 
