@@ -5,6 +5,7 @@ ensure_test_packages() {
   local need=()
   [ -x /usr/sbin/snmpd ] || need+=(snmpd)
   command -v snmpget >/dev/null 2>&1 || need+=(snmp)
+  command -v rrdtool >/dev/null 2>&1 || need+=(rrdtool)
   [ -x /usr/sbin/snmptrapd ] || need+=(snmptrapd)
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""

@@ -1,0 +1,36 @@
+//! Osprey's round-robin database engine, in RRDtool 1.7.2's own file format (x86-64 Linux).
+//!
+//! Glossary (rrdtool's words): DS data source; RRA round-robin archive; PDP primary data
+//! point (one per step); CDP consolidated data point (one per RRA row); CF consolidation
+//! function; xff x-files factor (share of unknown PDPs allowed in a CDP); heartbeat (longest
+//! gap before a DS becomes unknown).
+//!
+//! Modules and what each owns:
+//! - [`format`]: the in-memory model [`Rrd`] of a whole file, its parsing with full validation
+//!   and its byte-identical serialization.
+//! - [`create`]: `rrdtool create` argument parsing and validation, the initial state, and
+//!   writing a new file through a temporary file and a rename.
+//! - [`duration`]: rrdtool's suffixed durations (`300`, `5m`, `1d`).
+//! - [`attime`]: the at-style times of `--start` (`now`, `N`, epoch, `now-1d`, `-1h`).
+//! - [`info`]: `rrdtool info` output.
+//! - [`dump`]: `rrdtool dump` XML output.
+//! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
+//! - [`error`]: the error types, with rrdtool's message texts.
+
+pub mod attime;
+pub mod create;
+pub mod dump;
+pub mod duration;
+pub mod error;
+pub mod format;
+pub mod info;
+pub mod numfmt;
+
+pub use error::{CreateError, DurationError, Error, FormatError};
+pub use format::ds::{DsDef, DsType};
+pub use format::fixed::FixedStr;
+pub use format::head::Version;
+pub use format::live::LiveHead;
+pub use format::prep::{CdpPrep, PdpPrep};
+pub use format::rra::{Cf, RraDef};
+pub use format::{Rrd, UNKNOWN};
