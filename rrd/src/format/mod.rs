@@ -79,6 +79,10 @@ impl Rrd {
         let mut r = Reader::new(buf);
         let head = StatHead::read(&mut r)?;
         let (ds_cnt, rra_cnt) = (head.ds_cnt, head.rra_cnt);
+        if ds_cnt == 0 || rra_cnt == 0 {
+            // rrdtool never writes such a file; without a DS the row counts are unchecked.
+            return Err(FormatError::Corrupt("no data sources or no RRAs"));
+        }
 
         ensure(&r, ds_cnt, DS_DEF_SIZE, "ds_def")?;
         let ds = (0..ds_cnt).map(|_| DsDef::read(&mut r)).collect::<Result<Vec<_>, _>>()?;
