@@ -9,7 +9,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use snmp::{Oid, Pdu, PduType, Value, VarBind, Version};
 use testkit::Snmpd;
@@ -129,12 +128,10 @@ fn host_resources_match_snmpd() {
         std::path::Path::new(env!("CARGO_BIN_EXE_osprey-agent")),
     );
     let root = Oid::from(HOST);
-    // Let the cached views age past their lifetimes, then touch them so the refresher
-    // rebuilds them: the compared walks then see data of the same moment as snmpd's.
-    std::thread::sleep(Duration::from_millis(5200));
+    // Rebuild the cached views now: the compared walks then see data of the same moment
+    // as snmpd's.
     let since = uptime_ticks();
-    walk(ours.port, Version::V2c, &root);
-    std::thread::sleep(Duration::from_millis(600));
+    ours.reload();
 
     let theirs_v2 = walk(snmpd.port, Version::V2c, &root);
     let ours_v2 = walk(ours.port, Version::V2c, &root);

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use snmp::{Oid, Value, VarBind, Version};
 use testkit::agent::OspreyAgent;
@@ -60,14 +59,10 @@ fn ip_icmp_tcp_udp_match_snmpd() {
     testkit::require_netsnmp!();
     let snmpd = testkit::Snmpd::start("");
     let ours = OspreyAgent::start_with(CONF, std::path::Path::new(env!("CARGO_BIN_EXE_osprey-agent")));
-    let ours_started = Instant::now();
 
     let theirs = walk_groups(snmpd.port);
-    // Our first snapshot predates their walk; let it go stale, have the first walk trigger
-    // the refresh, and compare the second (whose counters were read after theirs).
-    std::thread::sleep(Duration::from_millis(5500).saturating_sub(ours_started.elapsed()));
-    let _ = walk_groups(ours.port);
-    std::thread::sleep(Duration::from_millis(700));
+    // Our first snapshot predates their walk: rebuild it so our counters are read after theirs.
+    ours.reload();
     let mine = walk_groups(ours.port);
 
     assert!(theirs.len() > 100, "snmpd served only {} objects", theirs.len());

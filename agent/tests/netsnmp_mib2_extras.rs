@@ -35,6 +35,8 @@ fn mib2_extras_match_snmpd_v2c_and_v1() {
     for version in [Version::V2c, Version::V1] {
         for root in roots() {
             let theirs_walk = walk(snmpd.port, version, &root);
+            // Rebuild our cached views so that our counters are read after snmpd's.
+            ours.reload();
             let ours_walk = walk(ours.port, version, &root);
             // atTable is empty on a host without ARP neighbours, dot3StatsTable on one
             // without an ethtool-capable device (lo, ifb, ... have none).

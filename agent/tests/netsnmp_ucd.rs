@@ -123,6 +123,8 @@ fn ucd_matches_snmpd() {
     );
 
     let theirs = walk_ucd(snmpd.port);
+    // Rebuild our cached views so that our counters are read after snmpd's.
+    ours.reload();
     let mine = walk_ucd(ours.port);
     assert!(theirs.len() > 100, "snmpd served only {} UCD objects", theirs.len());
 

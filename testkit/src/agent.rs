@@ -40,6 +40,8 @@ impl OspreyAgent {
             let child = Command::new(binary)
                 .args(["-f", "-C", "-c"])
                 .arg(&conf)
+                .arg("-Lf")
+                .arg(dir.path().join("agent.log"))
                 .arg(format!("udp:127.0.0.1:{port}"))
                 .env("SNMP_PERSISTENT_DIR", dir.path())
                 .stdin(Stdio::null())
@@ -73,6 +75,22 @@ impl OspreyAgent {
             std::thread::sleep(Duration::from_millis(20));
         }
         false
+    }
+
+    /// Sends SIGHUP and waits until the agent logged the reload. A reload rebuilds every
+    /// cached view, so values read afterwards are newer than anything read before: tests
+    /// comparing counters with another agent's walk call this between the two walks.
+    pub fn reload(&self) {
+        let log = self.dir.path().join("agent.log");
+        let reloads = || std::fs::read_to_string(&log).unwrap_or_default().matches("configuration reloaded").count();
+        let before = reloads();
+        let status = Command::new("kill").args(["-HUP", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -HUP failed");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while reloads() == before {
+            assert!(Instant::now() < deadline, "osprey-agent did not reload");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub fn addr(&self) -> String {
