@@ -280,7 +280,12 @@ pub fn write_new(path: &Path, rrd: &Rrd, no_overwrite: bool) -> Result<(), Error
         _ => PathBuf::from("."),
     };
     let prefix = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new().prefix(&prefix).tempfile_in(&dir).map_err(|_| Error::TempFile)?;
+    // Mode 0666 filtered by the umask, as rrdtool's files get (not tempfile's 0600).
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(&dir)
+        .map_err(|_| Error::TempFile)?;
     let io_err = |source| Error::Io { context: "writing", path: path.to_path_buf(), source };
     tmp.write_all(&bytes).map_err(io_err)?;
     tmp.flush().map_err(io_err)?;

@@ -351,6 +351,17 @@ fn no_overwrite_keeps_the_file() {
     let err = rrd::create::create(&ours).expect_err("must refuse");
     assert_eq!(err.to_string(), stderr.trim_end().replace("ERROR: ", "").replace("'e.rrd'", &format!("'{path}'")));
     assert_eq!(std::fs::read(dir.join("e.rrd")).unwrap(), before);
+    let mut fresh = ours.clone();
+    fresh[0] = dir.join("f.rrd").display().to_string();
+    fresh.retain(|a| a != "-O");
+    rrd::create::create(&fresh).unwrap();
+    let (_, rr_ls, _) = rrdtool(dir, &["create", "g.rrd", "DS:a:GAUGE:600:U:U", "RRA:AVERAGE:0.5:1:10"]);
+    assert!(rr_ls.is_empty());
+    let mode =
+        |f: &str| std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join(f)).unwrap().permissions());
+    assert_eq!(mode("f.rrd"), mode("g.rrd"), "same permissions as rrdtool's files");
+    std::fs::remove_file(dir.join("f.rrd")).unwrap();
+    std::fs::remove_file(dir.join("g.rrd")).unwrap();
     let leftovers = std::fs::read_dir(dir).unwrap().count();
     assert_eq!(leftovers, 1, "no temporary file left behind");
 }
