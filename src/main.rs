@@ -2,6 +2,7 @@
 //! family lives in its own module (`netsnmp` for the net-snmp compatible commands).
 
 mod netsnmp;
+mod rrd_cli;
 
 use std::process::ExitCode;
 
@@ -10,6 +11,9 @@ usage: osprey COMMAND [ARGS]...
 
 SNMP commands (net-snmp's options and output):
   get, getnext, bulkget, walk, bulkwalk, set, table
+
+Round-robin databases (rrdtool's arguments and output):
+  rrd create|info|dump ...
 
 Run `osprey COMMAND -h` for a command's options.";
 
@@ -26,6 +30,9 @@ fn main() -> ExitCode {
     if matches!(command.as_str(), "-V" | "--version") {
         println!("osprey {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
+    }
+    if command == "rrd" {
+        return ExitCode::from(u8::try_from(rrd_cli::run(rest)).unwrap_or(1));
     }
     if !netsnmp::COMMANDS.iter().any(|(c, _)| c == command) {
         eprintln!("osprey: unknown command '{command}'\n\n{USAGE}");
