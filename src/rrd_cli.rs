@@ -1,6 +1,6 @@
 //! `osprey rrd ...`: rrdtool's command line for the `rrd` crate, with rrdtool's arguments,
 //! output and errors (`ERROR: ...` on stderr, exit code 1), so scripts can switch from
-//! `rrdtool` to `osprey rrd` unchanged. Today: `create`, `info`, `dump`.
+//! `rrdtool` to `osprey rrd` unchanged. Today: `create`, `info`, `dump`, `fetch`.
 
 use std::io::Write;
 
@@ -9,7 +9,8 @@ Usage: osprey rrd COMMAND ARGUMENTS
 Commands (rrdtool's arguments and output):
   create FILE [--start|-b T] [--step|-s S] [--no-overwrite|-O] DS:... RRA:...
   info FILE
-  dump [--header|-h {none,xsd,dtd}] [--no-header|-n] FILE [OUT.xml]";
+  dump [--header|-h {none,xsd,dtd}] [--no-header|-n] FILE [OUT.xml]
+  fetch FILE CF [-r|--resolution RES] [-s|--start START] [-e|--end END] [-a|--align-start]";
 
 /// Runs one rrd command and returns the exit code.
 pub fn run(argv: &[String]) -> i32 {
@@ -21,6 +22,7 @@ pub fn run(argv: &[String]) -> i32 {
         "create" => create(args),
         "info" => info(args),
         "dump" => dump(args),
+        "fetch" => fetch(args),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return 0;
@@ -80,4 +82,10 @@ fn dump(args: &[String]) -> Result<(), String> {
         None => std::io::stdout().lock().write_all(xml.as_bytes()).map_err(|e| e.to_string()),
         Some(path) => std::fs::write(path, xml).map_err(|e| format!("opening '{path}': {e}")),
     }
+}
+
+fn fetch(args: &[String]) -> Result<(), String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let text = rrd::fetch::run(&args, rrd::create::now()).map_err(|e| e.to_string())?;
+    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string())
 }

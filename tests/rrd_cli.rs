@@ -1,4 +1,4 @@
-//! `osprey rrd create|info|dump` against the `rrdtool` command line: the same files (up to
+//! `osprey rrd create|info|dump|fetch` against the `rrdtool` command line: the same files (up to
 //! the random initial row pointers), the same output byte for byte, the same errors and
 //! exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -77,7 +77,7 @@ fn create_makes_the_file_rrdtool_makes() {
 }
 
 #[test]
-fn info_and_dump_print_what_rrdtool_prints() {
+fn info_dump_and_fetch_print_what_rrdtool_prints() {
     if !have_rrdtool() {
         return;
     }
@@ -97,6 +97,16 @@ fn info_and_dump_print_what_rrdtool_prints() {
         vec!["dump", file.as_str()],
         vec!["dump", "--no-header", file.as_str()],
         vec!["dump", "-h", "none", file.as_str()],
+    ] {
+        let (theirs, ours) = both(&args);
+        testkit::assert_same(&format!("{args:?}"), &theirs, &ours);
+    }
+    for args in [
+        vec!["fetch", file.as_str(), "AVERAGE", "-s", "1000000000", "-e", "1000012000"],
+        vec!["fetch", file.as_str(), "MAX", "-r", "1800", "-s", "1000000000", "-e", "start+4h"],
+        vec!["fetch", file.as_str(), "AVERAGE", "-s", "end-1h", "-e", "1000009000"],
+        vec!["fetch", file.as_str(), "LAST", "-s", "1000000000"],
+        vec!["fetch", file.as_str(), "AVERAGE", "-s", "1000012000", "-e", "1000000000"],
     ] {
         let (theirs, ours) = both(&args);
         testkit::assert_same(&format!("{args:?}"), &theirs, &ours);
