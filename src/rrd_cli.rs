@@ -1,41 +1,92 @@
 //! `osprey rrd ...`: rrdtool's command line for the `rrd` crate, with rrdtool's arguments,
 //! output and errors (`ERROR: ...` on stderr, exit code 1), so scripts can switch from
-//! `rrdtool` to `osprey rrd` unchanged. Today: `create`, `info`, `dump`, `fetch`.
+//! `rrdtool` to `osprey rrd` unchanged; and `osprey rrd -`, rrdtool's pipe mode (one command
+//! per line on stdin, each answered by its output and `OK u:... s:... r:...`, or by
+//! `ERROR: ...`), which MRTG and Cacti drive. Commands today: `create`, `info`, `dump`,
+//! `fetch`.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
+use std::time::Instant;
 
 const USAGE: &str = "\
 Usage: osprey rrd COMMAND ARGUMENTS
+       osprey rrd -          (commands from stdin, one per line, as rrdtool -)
 Commands (rrdtool's arguments and output):
   create FILE [--start|-b T] [--step|-s S] [--no-overwrite|-O] DS:... RRA:...
   info FILE
   dump [--header|-h {none,xsd,dtd}] [--no-header|-n] FILE [OUT.xml]
   fetch FILE CF [-r|--resolution RES] [-s|--start START] [-e|--end END] [-a|--align-start]";
 
-/// Runs one rrd command and returns the exit code.
+/// Runs `osprey rrd ARGS` and returns the exit code.
 pub fn run(argv: &[String]) -> i32 {
     let Some((command, args)) = argv.split_first() else {
         eprintln!("{USAGE}");
         return 1;
     };
-    let result = match command.as_str() {
-        "create" => create(args),
-        "info" => info(args),
-        "dump" => dump(args),
-        "fetch" => fetch(args),
+    match command.as_str() {
+        "-" => return pipe(std::io::stdin().lock(), &mut std::io::stdout().lock()),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return 0;
         }
-        other => Err(format!("unknown command '{other}'\n{USAGE}")),
-    };
-    match result {
-        Ok(()) => 0,
+        _ => {}
+    }
+    match execute(command, args) {
+        Ok(output) => {
+            let _ = std::io::stdout().lock().write_all(output.as_bytes());
+            0
+        }
         Err(message) => {
             eprintln!("ERROR: {message}");
             1
         }
     }
+}
+
+/// One command: its standard output, or the error message.
+fn execute(command: &str, args: &[String]) -> Result<String, String> {
+    match command {
+        "create" => create(args).map(|()| String::new()),
+        "info" => info(args),
+        "dump" => dump(args),
+        "fetch" => fetch(args),
+        other => Err(format!("unknown command '{other}'")),
+    }
+}
+
+/// rrdtool's pipe mode. `quit` or the end of input ends it; the exit code is 0.
+pub fn pipe(input: impl BufRead, out: &mut impl Write) -> i32 {
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let Some((command, args)) = words.split_first() else { continue };
+        if command == "quit" {
+            break;
+        }
+        let (cpu_before, started) = (cpu_seconds(), Instant::now());
+        let written = match execute(command, args) {
+            Ok(output) => {
+                let (user, system) = cpu_seconds();
+                let real = started.elapsed().as_secs_f64();
+                write!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}\n", user - cpu_before.0, system - cpu_before.1)
+            }
+            Err(message) => writeln!(out, "ERROR: {message}"),
+        };
+        if written.and_then(|()| out.flush()).is_err() {
+            return 1;
+        }
+    }
+    0
+}
+
+/// This process's user and system CPU seconds (from /proc; zero where unreadable).
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    (ticks(11), ticks(12))
 }
 
 fn create(args: &[String]) -> Result<(), String> {
@@ -48,13 +99,12 @@ fn load(file: &str) -> Result<rrd::Rrd, String> {
     rrd::Rrd::load(file).map_err(|e| e.to_string())
 }
 
-fn info(args: &[String]) -> Result<(), String> {
+fn info(args: &[String]) -> Result<String, String> {
     let [file] = args else { return Err("Usage: osprey rrd info FILE".into()) };
-    let text = rrd::info::info(&load(file)?, file);
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    Ok(rrd::info::info(&load(file)?, file))
 }
 
-fn dump(args: &[String]) -> Result<(), String> {
+fn dump(args: &[String]) -> Result<String, String> {
     let mut header = "dtd";
     let mut files = Vec::new();
     let mut words = args.iter();
@@ -79,13 +129,12 @@ fn dump(args: &[String]) -> Result<(), String> {
         other => return Err(format!("header type '{other}' is not supported (use dtd or none)")),
     };
     match out {
-        None => std::io::stdout().lock().write_all(xml.as_bytes()).map_err(|e| e.to_string()),
-        Some(path) => std::fs::write(path, xml).map_err(|e| format!("opening '{path}': {e}")),
+        None => Ok(xml),
+        Some(path) => std::fs::write(path, xml).map(|()| String::new()).map_err(|e| format!("opening '{path}': {e}")),
     }
 }
 
-fn fetch(args: &[String]) -> Result<(), String> {
+fn fetch(args: &[String]) -> Result<String, String> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let text = rrd::fetch::run(&args, rrd::create::now()).map_err(|e| e.to_string())?;
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    rrd::fetch::run(&args, rrd::create::now()).map_err(|e| e.to_string())
 }

@@ -1,4 +1,4 @@
-//! `osprey rrd create|info|dump|fetch` against the `rrdtool` command line: the same files (up to
+//! `osprey rrd create|info|dump|fetch` and `osprey rrd -` (pipe mode) against the `rrdtool` command line: the same files (up to
 //! the random initial row pointers), the same output byte for byte, the same errors and
 //! exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -145,4 +145,49 @@ fn errors_are_rrdtools() {
     let (theirs, ours) = both(&["create", &file, "-O", "DS:a:GAUGE:600:U:U", "RRA:AVERAGE:0.5:1:10"]);
     testkit::assert_same("no overwrite", &theirs, &ours);
     assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+/// Pipe mode: the same answers as `rrdtool -` for the same command stream, with the CPU and
+/// real times of the `OK` lines masked.
+#[test]
+fn pipe_mode_answers_as_rrdtool() {
+    if !have_rrdtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.rrd").display().to_string();
+    let made = dir.path().join("made.rrd").display().to_string();
+    let mut args = vec!["create", file.as_str()];
+    args.extend_from_slice(MRTG);
+    assert_eq!(run("rrdtool", &args).code, 0);
+    assert_eq!(run("rrdtool", &["update", &file, "1000000300:100:200", "1000000600:700:900"]).code, 0);
+    let script = format!(
+        "info {file}\nfetch {file} AVERAGE -s 1000000000 -e 1000001200\ninfo /nonexistent/x.rrd\n\
+         create {made} -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
+         create {made} -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
+         dump --no-header {file}\nquit\ninfo {file}\n"
+    );
+    let feed = |program: &str, args: &[&str]| {
+        use std::io::Write;
+        let mut child = Command::new(program)
+            .args(args)
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let masked: String = text
+            .lines()
+            .map(|l| if l.starts_with("OK u:") { "OK u:- s:- r:-\n".to_string() } else { format!("{l}\n") })
+            .collect();
+        (masked, out.status.code())
+    };
+    let theirs = feed("rrdtool", &["-"]);
+    let _ = std::fs::remove_file(&made);
+    let ours = feed(env!("CARGO_BIN_EXE_osprey"), &["rrd", "-"]);
+    assert_eq!(ours, theirs);
+    assert_eq!(theirs.0.matches("OK u:").count(), 4, "{}", theirs.0);
 }
