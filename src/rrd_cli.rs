@@ -68,7 +68,7 @@ pub fn pipe(input: impl BufRead, out: &mut impl Write) -> i32 {
             Ok(output) => {
                 let (user, system) = cpu_seconds();
                 let real = started.elapsed().as_secs_f64();
-                write!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}\n", user - cpu_before.0, system - cpu_before.1)
+                writeln!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}", user - cpu_before.0, system - cpu_before.1)
             }
             Err(message) => writeln!(out, "ERROR: {message}"),
         };
