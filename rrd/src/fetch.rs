@@ -10,18 +10,20 @@
 //! 2. [`align`]: the start is rounded down to the chosen RRA's step and the end up to the next
 //!    multiple (an aligned end still moves one step on). Each output row is labelled with the
 //!    end of its consolidation interval, `start + step` to `end`.
-//! 3. [`read_rows`]: the rows come from the ring buffer, oldest at `cur_row + 1`; rows outside the
+//! 3. [`plan_rows`], [`read_rows`], [`fetch_file`]: the rows come from the ring buffer, oldest at `cur_row + 1`; rows outside the
 //!    ring's coverage are UNKNOWN.
 //!
 //! [`run`] is `rrdtool fetch FILE CF [-r RES] [-s START] [-e END] [-a]` with its argument rules,
 //! error texts and output format ([`Fetched::to_text`]).
 
 use std::fmt::Write as _;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use crate::attime;
 use crate::duration::scaled_duration;
-use crate::error::Error;
+use crate::error::{Error, os_message};
 use crate::format::rra::{Cf, HOLT_WINTERS_CFS};
 use crate::format::{Rrd, UNKNOWN};
 
@@ -46,6 +48,9 @@ pub enum FetchError {
     /// Command-line problems (texts already rrdtool's).
     #[error("{0}")]
     Usage(String),
+    /// The rows could not be read from the file.
+    #[error("fetching cdp from rra")]
+    ReadRows,
     /// The file could not be read or is not a usable RRD.
     #[error(transparent)]
     File(#[from] Error),
@@ -169,12 +174,24 @@ fn clamp_i64(v: i128) -> i64 {
     i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
 }
 
-/// The rows `start + step ..= end` (aligned to `step`, RRA `rra`'s step) appended to `out`:
-/// ring rows where the RRA covers them, UNKNOWN elsewhere.
-pub fn read_rows(rrd: &Rrd, rra: usize, start: i64, end: i64, out: &mut Vec<f64>) {
-    let ds_cnt = rrd.ds.len();
+/// Which rows of RRA `rra` a fetch of `start + step ..= end` needs: UNKNOWN rows before the
+/// ring's coverage, up to two contiguous runs of ring rows `(first row, count)` (the ring may
+/// wrap once), and UNKNOWN rows after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowPlan {
+    /// UNKNOWN rows before the oldest row of the ring.
+    pub before: u64,
+    /// Ring row runs, in time order; a count of 0 means no run.
+    pub runs: [(u64, u64); 2],
+    /// UNKNOWN rows after the newest row.
+    pub after: u64,
+}
+
+/// Plans the rows `start + step ..= end` (aligned to RRA `rra`'s step) as rrdtool walks them:
+/// the oldest row is `cur_row + 1`; rows outside the ring's coverage are UNKNOWN.
+pub fn plan_rows(rrd: &Rrd, rra: usize, start: i64, end: i64) -> RowPlan {
     let (Some(def), Some(&cur_row)) = (rrd.rra.get(rra), rrd.cur_row.get(rra)) else {
-        return;
+        return RowPlan::default();
     };
     let step = i128::from(def.pdp_cnt.saturating_mul(rrd.pdp_step).max(1));
     let row_cnt = i128::from(def.row_cnt);
@@ -185,37 +202,46 @@ pub fn read_rows(rrd: &Rrd, rra: usize, start: i64, end: i64, out: &mut Vec<f64>
     let first = (i128::from(start) + step - rra_start) / step;
     let past_last = row_cnt - (rra_end - i128::from(end)) / step;
     if past_last <= first {
-        return;
+        return RowPlan::default();
     }
-    let base = rrd.rra_data_start(rra);
-    let ring = rrd.data.get(base..).unwrap_or(&[]);
-    let oldest = (i128::from(cur_row) + 1) % row_cnt;
-    out.reserve(usize::try_from((past_last - first) * ds_cnt as i128).unwrap_or(0));
-    let unknown_rows = |out: &mut Vec<f64>, n: i128| {
-        let n = usize::try_from(n.max(0)).unwrap_or(0);
-        out.resize(out.len() + n * ds_cnt, UNKNOWN);
+    let count = |n: i128| u64::try_from(n.max(0)).unwrap_or(0);
+    let mut plan = RowPlan {
+        before: count(past_last.min(0) - first.min(0)),
+        after: count(past_last.max(row_cnt) - first.max(row_cnt)),
+        ..RowPlan::default()
     };
-    // Before the ring's coverage.
-    unknown_rows(out, past_last.min(0) - first.min(0));
-    // Inside: a contiguous run of ring positions, possibly wrapping once.
     let (lo, hi) = (first.max(0), past_last.min(row_cnt));
     if lo < hi {
-        let mut pos = (oldest + lo) % row_cnt;
-        let mut remaining = hi - lo;
-        while remaining > 0 {
-            let run = remaining.min(row_cnt - pos);
-            let from = usize::try_from(pos).unwrap_or(usize::MAX).saturating_mul(ds_cnt);
-            let len = usize::try_from(run).unwrap_or(0).saturating_mul(ds_cnt);
-            match ring.get(from..from.saturating_add(len)) {
-                Some(values) => out.extend_from_slice(values),
-                None => out.resize(out.len() + len, UNKNOWN),
-            }
-            remaining -= run;
-            pos = 0;
+        let pos = (i128::from(cur_row) + 1 + lo) % row_cnt;
+        let n = hi - lo;
+        let run = n.min(row_cnt - pos);
+        plan.runs = [(count(pos), count(run)), (0, count(n - run))];
+    }
+    plan
+}
+
+/// Appends `rows` UNKNOWN rows of `ds_cnt` values.
+fn push_unknown(out: &mut Vec<f64>, rows: u64, ds_cnt: usize) {
+    let n = usize::try_from(rows).unwrap_or(0).saturating_mul(ds_cnt);
+    out.resize(out.len() + n, UNKNOWN);
+}
+
+/// The rows `start + step ..= end` (aligned to `step`, RRA `rra`'s step) of a loaded file,
+/// appended to `out`.
+pub fn read_rows(rrd: &Rrd, rra: usize, start: i64, end: i64, out: &mut Vec<f64>) {
+    let ds_cnt = rrd.ds.len();
+    let plan = plan_rows(rrd, rra, start, end);
+    let base = rrd.rra_data_start(rra);
+    push_unknown(out, plan.before, ds_cnt);
+    for (row, n) in plan.runs {
+        let from = usize::try_from(row).unwrap_or(usize::MAX).saturating_mul(ds_cnt).saturating_add(base);
+        let len = usize::try_from(n).unwrap_or(0).saturating_mul(ds_cnt);
+        match rrd.data.get(from..from.saturating_add(len)) {
+            Some(values) => out.extend_from_slice(values),
+            None => push_unknown(out, n, ds_cnt),
         }
     }
-    // After the ring's coverage.
-    unknown_rows(out, past_last.max(row_cnt) - first.max(row_cnt));
+    push_unknown(out, plan.after, ds_cnt);
 }
 
 /// Fetches `cf` data at about `resolution` seconds per row for `[start, end]` from a loaded file.
@@ -229,7 +255,8 @@ pub fn fetch(rrd: &Rrd, cf: Cf, resolution: u64, start: i64, end: i64) -> Result
     Ok(Fetched { start, end, step, rra, ds_names, data })
 }
 
-/// Loads the file at `path` and fetches from it (see [`fetch`]).
+/// Fetches from the file at `path` (see [`fetch`]) reading only the header and the rows needed,
+/// as rrdtool does.
 pub fn fetch_file(
     path: impl AsRef<Path>,
     cf: Cf,
@@ -237,8 +264,60 @@ pub fn fetch_file(
     start: i64,
     end: i64,
 ) -> Result<Fetched, FetchError> {
-    let rrd = Rrd::load(path)?;
-    fetch(&rrd, cf, resolution, start, end)
+    let path = path.as_ref();
+    let name = || path.display().to_string();
+    let open_err = |e: std::io::Error| Error::Open { path: name(), message: os_message(&e) };
+    let file = File::open(path).map_err(open_err)?;
+    let file_len = file.metadata().map_err(open_err)?.len();
+    let header = read_header(&file, file_len).map_err(open_err)?;
+    let rrd = Rrd::parse_header(&header, file_len).map_err(|source| Error::Format { path: name(), source })?;
+    let rra = select_rra(&rrd, cf, resolution, start, end)?;
+    let step = rrd.rra.get(rra).map_or(1, |def| def.pdp_cnt.saturating_mul(rrd.pdp_step).max(1));
+    let (start, end) = align(start, end, step);
+    let ds_cnt = rrd.ds.len();
+    let plan = plan_rows(&rrd, rra, start, end);
+    let rows = plan.before + plan.runs[0].1 + plan.runs[1].1 + plan.after;
+    let mut data = Vec::with_capacity(usize::try_from(rows).unwrap_or(0).saturating_mul(ds_cnt));
+    push_unknown(&mut data, plan.before, ds_cnt);
+    let rra_offset = rrd.header_size() as u64 + 8 * rrd.rra_data_start(rra) as u64;
+    let mut bytes = Vec::new();
+    for (row, n) in plan.runs {
+        if n == 0 {
+            continue;
+        }
+        let len = usize::try_from(n * ds_cnt as u64 * 8).map_err(|_| FetchError::ReadRows)?;
+        bytes.resize(len, 0);
+        file.read_exact_at(&mut bytes, rra_offset + row * ds_cnt as u64 * 8).map_err(|_| FetchError::ReadRows)?;
+        data.extend(bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8]))));
+    }
+    push_unknown(&mut data, plan.after, ds_cnt);
+    let ds_names = rrd.ds.iter().map(|d| d.name.as_str().into_owned()).collect();
+    Ok(Fetched { start, end, step, rra, ds_names, data })
+}
+
+/// The header bytes: one read that usually covers it, a second one when the counts in the
+/// static head say it is longer.
+fn read_header(file: &File, file_len: u64) -> std::io::Result<Vec<u8>> {
+    let first = file_len.min(8192) as usize;
+    let mut buf = vec![0u8; first];
+    file.read_exact_at(&mut buf, 0)?;
+    let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    if let (Some(d), Some(r)) = (count(24), count(32)) {
+        // 144 + 232·D + 128·R + 80·D·R, the header size of versions 3 to 5.
+        let needed = d
+            .checked_mul(232)
+            .zip(r.checked_mul(128))
+            .and_then(|(a, b)| a.checked_add(b))
+            .zip(d.checked_mul(r).and_then(|dr| dr.checked_mul(80)))
+            .and_then(|(a, b)| a.checked_add(b))
+            .and_then(|n| n.checked_add(144))
+            .map_or(file_len, |n| n.min(file_len));
+        if needed > first as u64 {
+            buf.resize(usize::try_from(needed).unwrap_or(first), 0);
+            file.read_exact_at(&mut buf, 0)?;
+        }
+    }
+    Ok(buf)
 }
 
 /// The options of `rrdtool fetch` after parsing.

@@ -219,10 +219,16 @@ fn ranges(l: i64) -> Vec<(i64, i64)> {
 }
 
 fn compare_matrix(dir: &Path, name: &str) {
-    let l = Rrd::load(dir.join(name)).unwrap().live.last_up;
+    let rrd = Rrd::load(dir.join(name)).unwrap();
+    let l = rrd.live.last_up;
     for cf in CFS {
         for res in RESOLUTIONS {
             for (s, e) in ranges(l) {
+                // The in-memory and the file-reading paths agree.
+                let resolution = rrd::duration::scaled_duration(res, 1).unwrap();
+                let cf_value = rrd::Cf::from_name(cf).unwrap();
+                let from_file = fetch::fetch_file(dir.join(name), cf_value, resolution, s, e).unwrap();
+                assert_eq!(fetch::fetch(&rrd, cf_value, resolution, s, e).unwrap().to_text(), from_file.to_text());
                 let (s, e) = (s.to_string(), e.to_string());
                 compare(dir, &[name, cf, "-r", res, "-s", &s, "-e", &e]);
             }
@@ -294,6 +300,12 @@ fn time_specs_options_and_errors() {
     rrdtool_ok(dir, &["create", "maxonly.rrd", "--start", "1100000000", "DS:x:GAUGE:600:U:U", "RRA:MAX:0.5:3:5"]);
     let l = Rrd::load(dir.join("m.rrd")).unwrap().live.last_up.to_string();
     let l = l.as_str();
+    let bytes = std::fs::read(dir.join("m.rrd")).unwrap();
+    std::fs::write(dir.join("short.rrd"), &bytes[..bytes.len() - 8]).unwrap();
+    std::fs::write(dir.join("head.rrd"), &bytes[..2000]).unwrap();
+    std::fs::write(dir.join("tiny.rrd"), &bytes[..100]).unwrap();
+    std::fs::write(dir.join("text.rrd"), "not an rrd file at all, just some text that is long enough to be read")
+        .unwrap();
     let cases: &[&[&str]] = &[
         &["m.rrd", "AVERAGE", "-e", l],
         &["m.rrd", "AVERAGE", "-s", "end-1d", "-e", l],
@@ -332,6 +344,10 @@ fn time_specs_options_and_errors() {
         &["m.rrd", "HWPREDICT", "-e", l],
         &["missing.rrd", "AVERAGE", "-e", l],
         &["missing.rrd", "FOO", "-e", l],
+        &["short.rrd", "AVERAGE", "-e", l],
+        &["head.rrd", "AVERAGE", "-e", l],
+        &["tiny.rrd", "AVERAGE", "-e", l],
+        &["text.rrd", "AVERAGE", "-e", l],
         &["maxonly.rrd", "AVERAGE", "-e", "1100000000"],
         &["maxonly.rrd", "MAX", "-s", "1099990000", "-e", "1100000000"],
     ];

@@ -73,6 +73,17 @@ fn ensure(r: &Reader<'_>, count: u64, size: usize, section: &'static str) -> Res
 impl Rrd {
     /// Parses and validates a whole file.
     pub fn parse(buf: &[u8]) -> Result<Self, FormatError> {
+        Self::parse_impl(buf, buf.len() as u64, true)
+    }
+
+    /// Parses and validates only the header sections at the start of `buf`, for a file of
+    /// `file_len` bytes (checked to be large enough for the data, as on open). The result has no
+    /// [`Rrd::data`] (empty): readers like fetch then read just the rows they need.
+    pub fn parse_header(buf: &[u8], file_len: u64) -> Result<Self, FormatError> {
+        Self::parse_impl(buf, file_len, false)
+    }
+
+    fn parse_impl(buf: &[u8], file_len: u64, with_data: bool) -> Result<Self, FormatError> {
         if buf.len() < STAT_HEAD_SIZE {
             return Err(FormatError::HeaderEof { section: "stat_head" });
         }
@@ -104,7 +115,7 @@ impl Rrd {
             rra.iter().try_fold(0u64, |acc, def| def.row_cnt.checked_mul(ds_cnt).and_then(|n| acc.checked_add(n)));
         let expected = values.and_then(|v| v.checked_mul(8)).and_then(|b| b.checked_add(header));
         let data_values = match (values, expected) {
-            (Some(values), Some(expected)) if expected <= buf.len() as u64 => values,
+            (Some(values), Some(expected)) if expected <= file_len => values,
             (_, expected) => return Err(FormatError::TooSmall { expected: expected.unwrap_or(u64::MAX) }),
         };
         for (def, row) in rra.iter().zip(&cur_row) {
@@ -112,8 +123,11 @@ impl Rrd {
                 return Err(FormatError::Corrupt("cur_row is beyond the RRA's rows"));
             }
         }
-        let data = (0..data_values).map(|_| r.f64()).collect::<Result<Vec<_>, _>>()?;
-        let trailing = r.rest().to_vec();
+        let (data, trailing) = if with_data {
+            ((0..data_values).map(|_| r.f64()).collect::<Result<Vec<_>, _>>()?, r.rest().to_vec())
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Ok(Self {
             version: head.version,
             pdp_step: head.pdp_step,
