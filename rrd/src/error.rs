@@ -193,6 +193,17 @@ pub enum Error {
     /// The temporary file for create could not be made.
     #[error("Cannot create temporary file")]
     TempFile,
+    /// An update refused (rrdtool's text; errors of one reading name the file first).
+    #[error("{}", source.message_for(path))]
+    Update {
+        /// The file as named by the caller.
+        path: String,
+        /// What was refused.
+        source: crate::update::UpdateError,
+    },
+    /// `first --rraindex` beyond the file's RRAs.
+    #[error("invalid rraindex number")]
+    InvalidRraIndex,
     /// Another I/O failure.
     #[error("{context} '{}': {source}", path.display())]
     Io {

@@ -16,6 +16,10 @@
 //! - [`info`]: `rrdtool info` output.
 //! - [`dump`]: `rrdtool dump` XML output.
 //! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
+//! - [`update`]: `rrdtool update`: the PDP/CDP update pipeline, bit for bit as rrdtool 1.7.2,
+//!   and writing back only the changed bytes under rrdtool's `fcntl` lock.
+//! - [`strnum`]: rrdtool's own number conversion (`rrd_strtod`) and counter differences (`rrd_diff`).
+//! - [`lastupdate`]: `rrdtool lastupdate`, `first` and `last`.
 //! - [`error`]: the error types, with rrdtool's message texts.
 
 pub mod attime;
@@ -26,7 +30,10 @@ pub mod error;
 pub mod fetch;
 pub mod format;
 pub mod info;
+pub mod lastupdate;
 pub mod numfmt;
+pub mod strnum;
+pub mod update;
 
 pub use error::{CreateError, DurationError, Error, FormatError};
 pub use format::ds::{DsDef, DsType};
