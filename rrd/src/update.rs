@@ -16,7 +16,7 @@
 //! value leaves the `last_ds` of the data sources before it changed, and readings before a
 //! refused one stay applied.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
@@ -142,8 +142,9 @@ impl Template {
 pub struct Dirty {
     /// Live head, PDP/CDP prep or row pointers changed.
     pub header: bool,
-    /// (RRA, row) pairs written.
-    pub rows: BTreeSet<(usize, u64)>,
+    /// The rows written, by (RRA, row), with their final values (one per DS). Kept here so a
+    /// file can be updated from its header alone, without reading the data area.
+    pub rows: BTreeMap<(usize, u64), Vec<f64>>,
 }
 
 /// One reading split into its time text, its syntax (`:` or `@`) and a value per DS.
@@ -452,14 +453,19 @@ fn write_rows(rrd: &mut Rrd, step_cnt: &[u64], dirty: &mut Dirty) {
                 *cur = 0;
             }
             let row = *cur;
-            dirty.rows.insert((r, row));
-            for d in 0..ds_cnt {
-                let Some(cdp) = rrd.cdp_prep.get(r * ds_cnt + d) else { continue };
-                let v = if k == 0 { cdp.primary } else { cdp.secondary };
-                if let Some(slot) = rrd.data.get_mut(start + row as usize * ds_cnt + d) {
-                    *slot = v;
-                }
+            let values: Vec<f64> = (0..ds_cnt)
+                .map(|d| match rrd.cdp_prep.get(r * ds_cnt + d) {
+                    Some(cdp) if k == 0 => cdp.primary,
+                    Some(cdp) => cdp.secondary,
+                    None => UNKNOWN,
+                })
+                .collect();
+            // A model parsed from the header alone has no data to keep in step.
+            let at = start + row as usize * ds_cnt;
+            if let Some(slots) = rrd.data.get_mut(at..at + ds_cnt) {
+                slots.copy_from_slice(&values);
             }
+            dirty.rows.insert((r, row), values);
         }
         start += def.row_cnt as usize * ds_cnt;
     }
@@ -584,15 +590,10 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
         .write(true)
         .open(path)
         .map_err(|e| Error::Open { path: name.clone(), message: os_message(&e) })?;
-    let len =
-        file.metadata().map_err(|source| Error::Io { context: "reading", path: path.to_path_buf(), source })?.len();
-    let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
-    file.read_exact_at(&mut buf, 0).map_err(|source| Error::Io {
-        context: "reading",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut rrd = Rrd::parse(&buf).map_err(|source| Error::Format { path: name.clone(), source })?;
+    let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
+    let len = file.metadata().map_err(io_err)?.len();
+    let buf = read_header_bytes(&file, len).map_err(io_err)?;
+    let mut rrd = Rrd::parse_header(&buf, len).map_err(|source| Error::Format { path: name.clone(), source })?;
     lock_whole_file(&file).map_err(|source| Error::Update { path: name.clone(), source })?;
     let mut dirty = Dirty::default();
     let result = rrd.update(options, readings, &mut dirty);
@@ -603,6 +604,27 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
     })?;
     result.map_err(|source| Error::Update { path: name, source })?;
     Ok(rrd)
+}
+
+/// The first bytes of the file, enough for its header (versions 3 to 5: `144 + 232·D + 128·R +
+/// 80·D·R` bytes), or the whole file when it is shorter.
+fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; usize::try_from(len.min(4096)).unwrap_or(0)];
+    file.read_exact_at(&mut buf, 0)?;
+    let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    if let (Some(d), Some(r)) = (count(24), count(32)) {
+        let needed = d
+            .checked_mul(232)
+            .zip(r.checked_mul(128))
+            .zip(d.checked_mul(r).and_then(|n| n.checked_mul(80)))
+            .and_then(|((a, b), c)| a.checked_add(b)?.checked_add(c)?.checked_add(144))
+            .map_or(len, |n| n.min(len));
+        if needed > buf.len() as u64 {
+            buf = vec![0u8; usize::try_from(needed).unwrap_or(0)];
+            file.read_exact_at(&mut buf, 0)?;
+        }
+    }
+    Ok(buf)
 }
 
 /// Writes the regions `dirty` names from `rrd` to `file` with positioned writes.
@@ -624,8 +646,7 @@ pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()>
     let ds_cnt = rrd.ds.len();
     let header = rrd.header_size() as u64;
     let mut buf = Vec::with_capacity(ds_cnt * 8);
-    for &(r, row) in &dirty.rows {
-        let Some(values) = rrd.row(r, row) else { continue };
+    for (&(r, row), values) in &dirty.rows {
         buf.clear();
         for v in values {
             buf.extend_from_slice(&v.to_le_bytes());

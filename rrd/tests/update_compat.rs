@@ -80,10 +80,18 @@ fn run(what: &str, create: &[&str], template: Option<&str>, readings: &[String])
         return;
     }
     let pair = Pair::new(create);
+    // The same readings applied to a whole in-memory model must give the same bytes too.
+    let mut model = rrd::Rrd::load(pair.dir.join("ours.rrd")).unwrap();
     // In chunks, as pollers send them, and each chunk compared.
     for chunk in readings.chunks(7) {
         pair.update_both_ok(template, chunk);
         pair.assert_same(what);
+        let options = UpdateOptions { template, skip_past: false };
+        model.update(options, chunk, &mut rrd::update::Dirty::default()).unwrap();
+        assert!(
+            model.to_bytes().unwrap() == std::fs::read(pair.dir.join("theirs.rrd")).unwrap(),
+            "{what}: in-memory model"
+        );
     }
 }
 
@@ -455,4 +463,65 @@ fn lastupdate_first_last_as_rrdtool_prints_them() {
         pair.update_both_ok(None, &readings[..1 + (step as usize % 2)]);
     }
     assert!(Path::new(&pair.dir).exists());
+}
+
+#[test]
+fn skip_past_updates_and_now() {
+    if !have_rrdtool() {
+        return;
+    }
+    let create = ["--start", "1000000000", "--step", "300", "DS:g:GAUGE:600:U:U", "RRA:AVERAGE:0.5:1:10"];
+    let pair = Pair::new(&create);
+    pair.update_both_ok(None, &strings(&["1000000500:3"]));
+    let readings = strings(&["1000000400:4", "1000000500:5", "1000000700:6"]);
+    rrdtool_ok(&pair.dir, &["update", "--skip-past-updates", "theirs.rrd", &readings[0], &readings[1], &readings[2]]);
+    update_file(&pair.dir.join("ours.rrd"), UpdateOptions { template: None, skip_past: true }, &readings).unwrap();
+    pair.assert_same("skip past updates");
+    // N is now, with microseconds.
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    update_file(&pair.dir.join("ours.rrd"), UpdateOptions::default(), &["N:7"]).unwrap();
+    let last = rrd::Rrd::load(pair.dir.join("ours.rrd")).unwrap().live.last_up;
+    assert!((before..=before + 2).contains(&last), "N gave {last}");
+}
+
+/// rrdtool's lock is a whole-file fcntl write lock taken without waiting: while another
+/// process holds an fcntl lock on the file, both rrdtool and we fail at once, in the same
+/// words, and leave the file alone.
+#[test]
+fn a_locked_file_is_refused_like_rrdtool_does() {
+    if !have_rrdtool() || !Path::new("/usr/bin/python3").exists() {
+        return;
+    }
+    let create = ["--start", "1000000000", "--step", "300", "DS:g:GAUGE:600:U:U", "RRA:AVERAGE:0.5:1:10"];
+    let pair = Pair::new(&create);
+    let holder = |file: &str| {
+        let script = format!(
+            "import fcntl,sys,time\nf=open('{file}','r+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(30)"
+        );
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", &script])
+            .current_dir(&pair.dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+        assert_eq!(line, "locked\n");
+        child
+    };
+    let before = std::fs::read(pair.dir.join("ours.rrd")).unwrap();
+    let mut h1 = holder("theirs.rrd");
+    let mut h2 = holder("ours.rrd");
+    let (theirs, ours) = pair.update(None, &strings(&["1000000500:3"]));
+    h1.kill().unwrap();
+    h2.kill().unwrap();
+    h1.wait().unwrap();
+    h2.wait().unwrap();
+    assert_eq!(theirs, "ERROR: could not lock RRD\n");
+    assert_eq!(ours, theirs);
+    assert_eq!(std::fs::read(pair.dir.join("ours.rrd")).unwrap(), before);
+    pair.assert_same("locked");
+    // Unlocked again, both update.
+    pair.update_both_ok(None, &strings(&["1000000500:3"]));
+    pair.assert_same("after the lock");
 }
