@@ -65,6 +65,9 @@ pub enum UpdateError {
     /// An at-style time (`TIME@...`) rrdtool cannot parse.
     #[error("ds time: {0}")]
     AtTime(String),
+    /// An at-style time relative to `start` or `end`.
+    #[error("specifying time relative to the 'start' or 'end' makes no sense here: {0}")]
+    RelativeTime(String),
     /// The time is not after the last update.
     #[error("illegal attempt to update using time {time} when last update time is {last} (minimum one second step)")]
     NotAfterLast {
@@ -189,6 +192,10 @@ fn parse_reading<'a>(
 /// The reading's time as (seconds, microseconds).
 fn reading_time(text: &str, at_syntax: bool, now: (i64, i64), has_usec: bool) -> Result<(i64, i64), UpdateError> {
     let (t, usec) = if at_syntax {
+        let word = text.trim_start();
+        if word.starts_with("start") || word.starts_with("end") {
+            return Err(UpdateError::RelativeTime(text.to_string()));
+        }
         let t = attime::parse(text, now.0).map_err(|e| UpdateError::AtTime(format!("{text}: {e}")))?;
         (t, 0)
     } else if text == "N" {

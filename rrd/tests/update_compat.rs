@@ -414,6 +414,9 @@ fn errors_in_rrdtools_words_and_files_as_rrdtool_leaves_them() {
         (Some("b:a:d:a"), &["1000000200:1:1:1:1"]),
         (Some("d:b"), &["1000000200:1:1", "1000003000:U:2"]),
         (None, &["1000000200:U:U:-", "1000000300:5::7"]),
+        (None, &["1000000200@5:1:1", "1000000300@6:2:2"]),
+        (None, &["xyz@5:1:1"]),
+        (None, &["end-1h@5:1:1"]),
     ];
     for (template, readings) in cases {
         let pair = Pair::new(&create);
