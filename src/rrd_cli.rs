@@ -2,8 +2,8 @@
 //! output and errors (`ERROR: ...` on stderr, exit code 1), so scripts can switch from
 //! `rrdtool` to `osprey rrd` unchanged; and `osprey rrd -`, rrdtool's pipe mode (one command
 //! per line on stdin, each answered by its output and `OK u:... s:... r:...`, or by
-//! `ERROR: ...`), which MRTG and Cacti drive. Commands today: `create`, `info`, `dump`,
-//! `fetch`.
+//! `ERROR: ...`), which MRTG and Cacti drive. Commands today: `create`, `update`, `info`,
+//! `dump`, `fetch`, `lastupdate`, `first`, `last`.
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -13,7 +13,11 @@ Usage: osprey rrd COMMAND ARGUMENTS
        osprey rrd -          (commands from stdin, one per line, as rrdtool -)
 Commands (rrdtool's arguments and output):
   create FILE [--start|-b T] [--step|-s S] [--no-overwrite|-O] DS:... RRA:...
+  update FILE [--template|-t DS:DS...] [--skip-past-updates|-s] TIME|N:VALUE[:VALUE...]...
   info FILE
+  lastupdate FILE
+  first FILE [--rraindex N]
+  last FILE
   dump [--header|-h {none,xsd,dtd}] [--no-header|-n] FILE [OUT.xml]
   fetch FILE CF [-r|--resolution RES] [-s|--start START] [-e|--end END] [-a|--align-start]";
 
@@ -36,22 +40,41 @@ pub fn run(argv: &[String]) -> i32 {
             let _ = std::io::stdout().lock().write_all(output.as_bytes());
             0
         }
-        Err(message) => {
+        Err(Failed { output, message }) => {
+            let _ = std::io::stdout().lock().write_all(output.as_bytes());
             eprintln!("ERROR: {message}");
             1
         }
     }
 }
 
-/// One command: its standard output, or the error message.
-fn execute(command: &str, args: &[String]) -> Result<String, String> {
-    match command {
+/// A failed command: what it printed before failing (rrdtool's `first` prints `-1`) and
+/// the error message.
+struct Failed {
+    output: String,
+    message: String,
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Self {
+        Failed { output: String::new(), message }
+    }
+}
+
+/// One command: its standard output, or what it printed and the error message.
+fn execute(command: &str, args: &[String]) -> Result<String, Failed> {
+    let result = match command {
         "create" => create(args).map(|()| String::new()),
+        "update" => update(args).map(|()| String::new()),
         "info" => info(args),
+        "lastupdate" => lastupdate(args),
+        "first" => first(args),
+        "last" => last(args),
         "dump" => dump(args),
         "fetch" => fetch(args),
         other => Err(format!("unknown command '{other}'")),
-    }
+    };
+    result.map_err(|message| Failed { output: if command == "first" { "-1\n".into() } else { String::new() }, message })
 }
 
 /// rrdtool's pipe mode. `quit` or the end of input ends it; the exit code is 0.
@@ -70,7 +93,7 @@ pub fn pipe(input: impl BufRead, out: &mut impl Write) -> i32 {
                 let real = started.elapsed().as_secs_f64();
                 writeln!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}", user - cpu_before.0, system - cpu_before.1)
             }
-            Err(message) => writeln!(out, "ERROR: {message}"),
+            Err(Failed { output, message }) => writeln!(out, "{output}ERROR: {message}"),
         };
         if written.and_then(|()| out.flush()).is_err() {
             return 1;
@@ -93,6 +116,66 @@ fn create(args: &[String]) -> Result<(), String> {
     let spec = rrd::create::parse_args(args, rrd::create::now()).map_err(|e| e.to_string())?;
     rrd::create::write_new(std::path::Path::new(&spec.path), &spec.build(), spec.no_overwrite)
         .map_err(|e| e.to_string())
+}
+
+fn update(args: &[String]) -> Result<(), String> {
+    let mut template = None;
+    let mut skip_past = false;
+    let mut positional = Vec::new();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--template" | "-t" => template = Some(words.next().ok_or("option requires an argument -- 't'")?.as_str()),
+            w if w.starts_with("--template=") => template = w.strip_prefix("--template="),
+            "--skip-past-updates" | "-s" => skip_past = true,
+            // A reading may start with '-' only as a negative time, which rrdtool refuses too.
+            w if w.starts_with('-') && w.len() > 1 && !w.starts_with("-1") => {
+                return Err(format!("unknown option '{w}'"));
+            }
+            w => positional.push(w),
+        }
+    }
+    let Some((file, readings)) = positional.split_first() else {
+        return Err("Usage: osprey rrd update FILE [--template|-t DS:DS...] TIME|N:VALUE...".into());
+    };
+    if readings.is_empty() {
+        return Err("Not enough arguments".into());
+    }
+    let options = rrd::update::UpdateOptions { template, skip_past };
+    rrd::update::update_file(std::path::Path::new(file), options, readings).map(|_| ()).map_err(|e| e.to_string())
+}
+
+fn one_file<'a>(args: &'a [String], usage: &str) -> Result<&'a str, String> {
+    match args {
+        [file] => Ok(file),
+        _ => Err(format!("Usage: osprey rrd {usage}")),
+    }
+}
+
+fn lastupdate(args: &[String]) -> Result<String, String> {
+    Ok(rrd::lastupdate::lastupdate(&load(one_file(args, "lastupdate FILE")?)?))
+}
+
+fn last(args: &[String]) -> Result<String, String> {
+    Ok(format!("{}\n", rrd::lastupdate::last(&load(one_file(args, "last FILE")?)?)))
+}
+
+fn first(args: &[String]) -> Result<String, String> {
+    let mut index = 0;
+    let mut files = Vec::new();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--rraindex" => {
+                let value = words.next().ok_or("option '--rraindex' requires an argument")?;
+                index = rrd::lastupdate::parse_rra_index(value).map_err(|e| e.to_string())?;
+            }
+            w => files.push(w),
+        }
+    }
+    let [file] = files.as_slice() else { return Err("Usage: osprey rrd first FILE [--rraindex N]".into()) };
+    let first = rrd::lastupdate::first(&load(file)?, index).map_err(|e| e.to_string())?;
+    Ok(format!("{first}\n"))
 }
 
 fn load(file: &str) -> Result<rrd::Rrd, String> {

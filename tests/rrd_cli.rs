@@ -1,4 +1,4 @@
-//! `osprey rrd create|info|dump|fetch` and `osprey rrd -` (pipe mode) against the `rrdtool` command line: the same files (up to
+//! `osprey rrd create|update|info|dump|fetch|lastupdate|first|last` and `osprey rrd -` (pipe mode) against the `rrdtool` command line: the same files (up to
 //! the random initial row pointers), the same output byte for byte, the same errors and
 //! exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -155,20 +155,22 @@ fn pipe_mode_answers_as_rrdtool() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.rrd").display().to_string();
-    let made = dir.path().join("made.rrd").display().to_string();
-    let mut args = vec!["create", file.as_str()];
+    let base = dir.path().join("base.rrd").display().to_string();
+    let mut args = vec!["create", base.as_str()];
     args.extend_from_slice(MRTG);
     assert_eq!(run("rrdtool", &args).code, 0);
-    assert_eq!(run("rrdtool", &["update", &file, "1000000300:100:200", "1000000600:700:900"]).code, 0);
-    let script = format!(
-        "info {file}\nfetch {file} AVERAGE -s 1000000000 -e 1000001200\ninfo /nonexistent/x.rrd\n\
-         create {made} -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
-         create {made} -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
-         dump --no-header {file}\nquit\ninfo {file}\n"
-    );
-    let feed = |program: &str, args: &[&str]| {
+    assert_eq!(run("rrdtool", &["update", &base, "1000000300:100:200", "1000000600:700:900"]).code, 0);
+    // Each tool works on its own copy; FILE and MADE stand for that tool's files.
+    let script = "info FILE\nfetch FILE AVERAGE -s 1000000000 -e 1000001200\ninfo /nonexistent/x.rrd\n\
+         update FILE 1000000900:1000:1200 1000001200:1300:1500\nupdate FILE 1000000100:1:1\nlastupdate FILE\n\
+         create MADE -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
+         create MADE -O --start 1000000000 DS:a:GAUGE:600:U:U RRA:AVERAGE:0.5:1:10\n\
+         dump --no-header FILE\nquit\ninfo FILE\n";
+    let feed = |name: &str, program: &str, args: &[&str]| {
         use std::io::Write;
+        let file = dir.path().join(format!("{name}.rrd")).display().to_string();
+        let made = dir.path().join(format!("{name}-made.rrd")).display().to_string();
+        std::fs::copy(&base, &file).unwrap();
         let mut child = Command::new(program)
             .args(args)
             .env("TZ", "UTC")
@@ -176,18 +178,65 @@ fn pipe_mode_answers_as_rrdtool() {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+        let input = script.replace("FILE", &file).replace("MADE", &made);
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let text = String::from_utf8_lossy(&out.stdout).replace(&file, "FILE").replace(&made, "MADE");
         let masked: String = text
             .lines()
             .map(|l| if l.starts_with("OK u:") { "OK u:- s:- r:-\n".to_string() } else { format!("{l}\n") })
             .collect();
-        (masked, out.status.code())
+        (masked, out.status.code(), std::fs::read(&file).unwrap())
     };
-    let theirs = feed("rrdtool", &["-"]);
-    let _ = std::fs::remove_file(&made);
-    let ours = feed(env!("CARGO_BIN_EXE_osprey"), &["rrd", "-"]);
-    assert_eq!(ours, theirs);
-    assert_eq!(theirs.0.matches("OK u:").count(), 4, "{}", theirs.0);
+    let theirs = feed("theirs", "rrdtool", &["-"]);
+    let ours = feed("ours", env!("CARGO_BIN_EXE_osprey"), &["rrd", "-"]);
+    assert!(ours.0 == theirs.0, "pipe output differs:\n{}", testkit::first_differences(&theirs.0, &ours.0));
+    assert_eq!(ours.1, theirs.1);
+    assert!(ours.2 == theirs.2, "the files differ after the same pipe-mode updates");
+    assert_eq!(theirs.0.matches("OK u:").count(), 6, "{}", theirs.0);
+}
+
+/// update, lastupdate, first and last on two copies of one file: the same output, errors
+/// and exit codes, and the files stay byte-identical.
+#[test]
+fn update_family_matches_rrdtool() {
+    if !have_rrdtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs.rrd").display().to_string();
+    let ours = dir.path().join("ours.rrd").display().to_string();
+    let mut args = vec!["create", theirs.as_str()];
+    args.extend_from_slice(MRTG);
+    assert_eq!(run("rrdtool", &args).code, 0);
+    std::fs::copy(&theirs, &ours).unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["update", "FILE", "1000000300:100:5", "1000000600:4294967000:7", "1000000900:200:9"],
+        vec!["update", "FILE", "-t", "ds1:ds0", "1000001200:900:700"],
+        vec!["update", "FILE", "1000000100:1:1"],
+        vec!["update", "FILE", "1000001500:abc:1"],
+        vec!["update", "FILE", "--skip-past-updates", "1000000100:1:1", "1000003000.5:5000:U"],
+        vec!["update", "FILE", "-t", "nope", "1000003600:1"],
+        vec!["update", "FILE"],
+        vec!["lastupdate", "FILE"],
+        vec!["first", "FILE"],
+        vec!["first", "FILE", "--rraindex", "3"],
+        vec!["first", "FILE", "--rraindex", "9"],
+        vec!["last", "FILE"],
+    ];
+    for case in cases {
+        let with = |file: &str| {
+            case.iter().map(|a| if *a == "FILE" { file.to_string() } else { a.to_string() }).collect::<Vec<_>>()
+        };
+        let t_args = with(&theirs);
+        let o_args = with(&ours);
+        let t = run("rrdtool", &t_args.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut o_cmd = vec!["rrd"];
+        o_cmd.extend(o_args.iter().map(String::as_str));
+        let mut o = run(env!("CARGO_BIN_EXE_osprey"), &o_cmd);
+        o.stdout = o.stdout.replace(&ours, &theirs);
+        o.stderr = o.stderr.replace(&ours, &theirs);
+        testkit::assert_same(&format!("{case:?}"), &t, &o);
+        assert!(std::fs::read(&theirs).unwrap() == std::fs::read(&ours).unwrap(), "files differ after {case:?}");
+    }
 }
