@@ -56,17 +56,23 @@ const MRTG: &[&str] = &[
     "RRA:MAX:0.5:288:797",
 ];
 
+/// Creates an MRTG-style file with the real rrdtool at `dir/name.rrd` and returns its path.
+fn rrdtool_mrtg_file(dir: &tempfile::TempDir, name: &str) -> String {
+    let file = dir.path().join(format!("{name}.rrd")).display().to_string();
+    let mut args = vec!["create", file.as_str()];
+    args.extend_from_slice(MRTG);
+    assert_eq!(run("rrdtool", &args).code, 0);
+    file
+}
+
 #[test]
 fn create_makes_the_file_rrdtool_makes() {
     if !have_rrdtool() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let theirs = dir.path().join("theirs.rrd").display().to_string();
     let ours = dir.path().join("ours.rrd").display().to_string();
-    let mut args = vec!["create", theirs.as_str()];
-    args.extend_from_slice(MRTG);
-    assert_eq!(run("rrdtool", &args).code, 0);
+    let theirs = rrdtool_mrtg_file(&dir, "theirs");
     let mut args = vec!["rrd", "create", ours.as_str()];
     args.extend_from_slice(MRTG);
     let out = run(env!("CARGO_BIN_EXE_osprey"), &args);
@@ -82,10 +88,7 @@ fn info_dump_and_fetch_print_what_rrdtool_prints() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("data.rrd").display().to_string();
-    let mut args = vec!["create", file.as_str()];
-    args.extend_from_slice(MRTG);
-    assert_eq!(run("rrdtool", &args).code, 0);
+    let file = rrdtool_mrtg_file(&dir, "data");
     let updates: Vec<String> =
         (1..=40).map(|i| format!("{}:{}:{}", 1_000_000_000 + i * 300, i * i * 1000, i * 777)).collect();
     let mut update = vec!["update", file.as_str()];
@@ -155,10 +158,7 @@ fn pipe_mode_answers_as_rrdtool() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.rrd").display().to_string();
-    let mut args = vec!["create", base.as_str()];
-    args.extend_from_slice(MRTG);
-    assert_eq!(run("rrdtool", &args).code, 0);
+    let base = rrdtool_mrtg_file(&dir, "base");
     assert_eq!(run("rrdtool", &["update", &base, "1000000300:100:200", "1000000600:700:900"]).code, 0);
     // Each tool works on its own copy; FILE and MADE stand for that tool's files.
     let script = "info FILE\nfetch FILE AVERAGE -s 1000000000 -e 1000001200\ninfo /nonexistent/x.rrd\n\
@@ -204,11 +204,8 @@ fn update_family_matches_rrdtool() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let theirs = dir.path().join("theirs.rrd").display().to_string();
     let ours = dir.path().join("ours.rrd").display().to_string();
-    let mut args = vec!["create", theirs.as_str()];
-    args.extend_from_slice(MRTG);
-    assert_eq!(run("rrdtool", &args).code, 0);
+    let theirs = rrdtool_mrtg_file(&dir, "theirs");
     std::fs::copy(&theirs, &ours).unwrap();
     let cases: Vec<Vec<&str>> = vec![
         vec!["update", "FILE", "1000000300:100:5", "1000000600:4294967000:7", "1000000900:200:9"],
