@@ -3,7 +3,7 @@
 //! `rrdtool` to `osprey rrd` unchanged; and `osprey rrd -`, rrdtool's pipe mode (one command
 //! per line on stdin, each answered by its output and `OK u:... s:... r:...`, or by
 //! `ERROR: ...`), which MRTG and Cacti drive. Commands today: `create`, `update`, `info`,
-//! `dump`, `fetch`, `lastupdate`, `first`, `last`.
+//! `dump`, `fetch`, `lastupdate`, `first`, `last`, `restore`, `tune`.
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -19,7 +19,10 @@ Commands (rrdtool's arguments and output):
   first FILE [--rraindex N]
   last FILE
   dump [--header|-h {none,xsd,dtd}] [--no-header|-n] FILE [OUT.xml]
-  fetch FILE CF [-r|--resolution RES] [-s|--start START] [-e|--end END] [-a|--align-start]";
+  fetch FILE CF [-r|--resolution RES] [-s|--start START] [-e|--end END] [-a|--align-start]
+  restore [--range-check|-r] [--force-overwrite|-f] FILE.xml FILE.rrd
+  tune FILE [-h|--heartbeat DS:HB] [-i|--minimum DS:MIN] [-a|--maximum DS:MAX]
+       [-d|--data-source-type DS:DST] [-r|--data-source-rename OLD:NEW]";
 
 /// Runs `osprey rrd ARGS` and returns the exit code.
 pub fn run(argv: &[String]) -> i32 {
@@ -72,6 +75,8 @@ fn execute(command: &str, args: &[String]) -> Result<String, Failed> {
         "last" => last(args),
         "dump" => dump(args),
         "fetch" => fetch(args),
+        "restore" => restore(args),
+        "tune" => tune(args),
         other => Err(format!("unknown command '{other}'")),
     };
     result.map_err(|message| Failed { output: if command == "first" { "-1\n".into() } else { String::new() }, message })
@@ -220,4 +225,18 @@ fn dump(args: &[String]) -> Result<String, String> {
 fn fetch(args: &[String]) -> Result<String, String> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     rrd::fetch::run(&args, rrd::create::now()).map_err(|e| e.to_string())
+}
+
+fn restore(args: &[String]) -> Result<String, String> {
+    let (options, xml, file) = rrd::restore::parse_args(args).map_err(|e| e.to_string())?;
+    rrd::restore::restore(std::path::Path::new(&xml), std::path::Path::new(&file), options)
+        .map(|_| String::new())
+        .map_err(|e| e.to_string())
+}
+
+fn tune(args: &[String]) -> Result<String, String> {
+    let Some((file, options)) = args.split_first() else {
+        return Err("Usage: osprey rrd tune FILE [-h|--heartbeat DS:HB] [-i|--minimum DS:MIN] ...".into());
+    };
+    rrd::tune::tune(std::path::Path::new(file), options).map_err(|e| e.to_string())
 }

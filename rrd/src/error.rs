@@ -204,6 +204,12 @@ pub enum Error {
     /// `first --rraindex` beyond the file's RRAs.
     #[error("invalid rraindex number")]
     InvalidRraIndex,
+    /// `restore` refused the XML or could not write the file (rrdtool's text).
+    #[error("{0}")]
+    Restore(String),
+    /// `tune` refused its arguments (rrdtool's text).
+    #[error("{0}")]
+    Tune(String),
     /// Another I/O failure.
     #[error("{context} '{}': {source}", path.display())]
     Io {

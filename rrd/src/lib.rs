@@ -20,6 +20,8 @@
 //!   and writing back only the changed bytes under rrdtool's `fcntl` lock.
 //! - [`strnum`]: rrdtool's own number conversion (`rrd_strtod`) and counter differences (`rrd_diff`).
 //! - [`lastupdate`]: `rrdtool lastupdate`, `first` and `last`.
+//! - [`restore`]: `rrdtool restore`: dump XML back into a file (hand XML reader, rrdtool's tag order and errors).
+//! - [`tune`]: `rrdtool tune`: heartbeat, min, max, DS type and DS name edits of the header in place.
 //! - [`error`]: the error types, with rrdtool's message texts.
 
 pub mod attime;
@@ -32,7 +34,9 @@ pub mod format;
 pub mod info;
 pub mod lastupdate;
 pub mod numfmt;
+pub mod restore;
 pub mod strnum;
+pub mod tune;
 pub mod update;
 
 pub use error::{CreateError, DurationError, Error, FormatError};

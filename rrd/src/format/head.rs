@@ -44,6 +44,11 @@ impl Version {
     pub fn raw(&self) -> [u8; 5] {
         self.0
     }
+
+    /// The version from its raw five bytes (restore and tune write what the XML or file holds).
+    pub(crate) fn from_raw(raw: [u8; 5]) -> Self {
+        Version(raw)
+    }
 }
 
 impl std::fmt::Debug for Version {
