@@ -31,7 +31,7 @@ pub fn run(argv: &[String]) -> i32 {
         return 1;
     };
     match command.as_str() {
-        "-" => return pipe(std::io::stdin().lock(), &mut std::io::stdout().lock()),
+        "-" => return pipe(std::io::stdin().lock(), &mut std::io::BufWriter::new(std::io::stdout().lock())),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return 0;
@@ -83,38 +83,98 @@ fn execute(command: &str, args: &[String]) -> Result<String, Failed> {
 }
 
 /// rrdtool's pipe mode. `quit` or the end of input ends it; the exit code is 0.
-pub fn pipe(input: impl BufRead, out: &mut impl Write) -> i32 {
-    for line in input.lines() {
-        let Ok(line) = line else { break };
+/// `update` lines go through a [`rrd::cache::FileCache`] kept across lines (the poller's fast
+/// path: files stay open, headers parsed once), with the same results as `osprey rrd update`.
+/// Answers are flushed whenever no further complete line is waiting, before reading more
+/// input, so a driver that waits for each answer gets it at once, and a stream of commands is
+/// answered in large writes.
+pub fn pipe(mut input: impl BufRead, out: &mut impl Write) -> i32 {
+    let mut cache = rrd::cache::FileCache::default();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut start = 0;
+    // CPU times at the end of the previous command (one getrusage per line).
+    let mut cpu_before = cpu_seconds();
+    loop {
+        let line = match pending.get(start..).and_then(|rest| rest.iter().position(|b| *b == b'\n')) {
+            Some(len) => {
+                let line = pending.get(start..start + len).unwrap_or_default();
+                start += len + 1;
+                line
+            }
+            None => {
+                pending.drain(..start.min(pending.len()));
+                start = 0;
+                if out.flush().is_err() {
+                    return 1;
+                }
+                let (read, eof) = match input.fill_buf() {
+                    Ok(chunk) => {
+                        pending.extend_from_slice(chunk);
+                        (chunk.len(), chunk.is_empty())
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => (0, true),
+                };
+                input.consume(read);
+                if !eof {
+                    continue;
+                }
+                if pending.is_empty() {
+                    break;
+                }
+                // The last line, without a newline.
+                start = pending.len();
+                pending.as_slice()
+            }
+        };
+        let Ok(line) = std::str::from_utf8(line) else { break };
         let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-        let Some((command, args)) = words.split_first() else { continue };
+        let Some((command, args)) = words.split_first() else {
+            if start >= pending.len() && pending.last() != Some(&b'\n') && !pending.is_empty() {
+                break;
+            }
+            continue;
+        };
         if command == "quit" {
             break;
         }
-        let (cpu_before, started) = (cpu_seconds(), Instant::now());
-        let written = match execute(command, args) {
+        let started = Instant::now();
+        let result = if command == "update" {
+            update_cached(&mut cache, args).map(|()| String::new()).map_err(Failed::from)
+        } else {
+            execute(command, args)
+        };
+        let written = match result {
             Ok(output) => {
                 let (user, system) = cpu_seconds();
                 let real = started.elapsed().as_secs_f64();
-                writeln!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}", user - cpu_before.0, system - cpu_before.1)
+                let written =
+                    writeln!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}", user - cpu_before.0, system - cpu_before.1);
+                cpu_before = (user, system);
+                written
             }
             Err(Failed { output, message }) => writeln!(out, "{output}ERROR: {message}"),
         };
-        if written.and_then(|()| out.flush()).is_err() {
+        if written.is_err() {
             return 1;
         }
+        if start >= pending.len() && pending.last() != Some(&b'\n') && !pending.is_empty() {
+            // That was the unterminated last line.
+            break;
+        }
     }
-    0
+    if out.flush().is_err() { 1 } else { 0 }
 }
 
-/// This process's user and system CPU seconds (from /proc; zero where unreadable).
+/// This process's user and system CPU seconds (`getrusage`, as rrdtool; zero on failure).
+/// Read once per pipe line, so it must be cheap: one system call, no file.
 fn cpu_seconds() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> =
-        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
-    (ticks(11), ticks(12))
+    use nix::sys::resource::{UsageWho, getrusage};
+    let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+    match getrusage(UsageWho::RUSAGE_SELF) {
+        Ok(usage) => (seconds(usage.user_time()), seconds(usage.system_time())),
+        Err(_) => (0.0, 0.0),
+    }
 }
 
 fn create(args: &[String]) -> Result<(), String> {
@@ -124,6 +184,18 @@ fn create(args: &[String]) -> Result<(), String> {
 }
 
 fn update(args: &[String]) -> Result<(), String> {
+    let (file, readings, options) = update_args(args)?;
+    rrd::update::update_file(std::path::Path::new(file), options, &readings).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// `update` in pipe mode, through the cache of open files.
+fn update_cached(cache: &mut rrd::cache::FileCache, args: &[String]) -> Result<(), String> {
+    let (file, readings, options) = update_args(args)?;
+    cache.update(std::path::Path::new(file), options, &readings).map_err(|e| e.to_string())
+}
+
+/// `update`'s arguments: the file, the readings and the options.
+fn update_args(args: &[String]) -> Result<(&str, Vec<&str>, rrd::update::UpdateOptions<'_>), String> {
     let mut template = None;
     let mut skip_past = false;
     let mut positional = Vec::new();
@@ -146,8 +218,7 @@ fn update(args: &[String]) -> Result<(), String> {
     if readings.is_empty() {
         return Err("Not enough arguments".into());
     }
-    let options = rrd::update::UpdateOptions { template, skip_past };
-    rrd::update::update_file(std::path::Path::new(file), options, readings).map(|_| ()).map_err(|e| e.to_string())
+    Ok((file, readings.to_vec(), rrd::update::UpdateOptions { template, skip_past }))
 }
 
 fn one_file<'a>(args: &'a [String], usage: &str) -> Result<&'a str, String> {

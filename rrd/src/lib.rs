@@ -18,6 +18,8 @@
 //! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
 //! - [`update`]: `rrdtool update`: the PDP/CDP update pipeline, bit for bit as rrdtool 1.7.2,
 //!   and writing back only the changed bytes under rrdtool's `fcntl` lock.
+//! - [`cache`]: the poller's fast path: a bounded cache of open files (headers parsed once,
+//!   re-validated under the lock each update) and `update_many`, a batch of updates across files.
 //! - [`strnum`]: rrdtool's own number conversion (`rrd_strtod`) and counter differences (`rrd_diff`).
 //! - [`lastupdate`]: `rrdtool lastupdate`, `first` and `last`.
 //! - [`restore`]: `rrdtool restore`: dump XML back into a file (hand XML reader, rrdtool's tag order and errors).
@@ -25,6 +27,7 @@
 //! - [`error`]: the error types, with rrdtool's message texts.
 
 pub mod attime;
+pub mod cache;
 pub mod create;
 pub mod dump;
 pub mod duration;

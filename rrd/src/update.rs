@@ -568,14 +568,14 @@ impl Rrd {
     }
 
     /// Byte offset of the live head in the file.
-    fn live_head_offset(&self) -> usize {
+    pub(crate) fn live_head_offset(&self) -> usize {
         STAT_HEAD_SIZE + DS_DEF_SIZE * self.ds.len() + RRA_DEF_SIZE * self.rra.len()
     }
 }
 
 /// Takes rrdtool's whole-file write lock (`fcntl(F_SETLK, F_WRLCK)`), failing at once when
 /// another process holds a lock.
-fn lock_whole_file(file: &File) -> Result<(), UpdateError> {
+pub(crate) fn lock_whole_file(file: &File) -> Result<(), UpdateError> {
     use nix::fcntl::{FcntlArg, fcntl};
     let lock = nix::libc::flock {
         l_type: nix::libc::F_WRLCK as i16,
@@ -615,7 +615,7 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
 
 /// The first bytes of the file, enough for its header (versions 3 to 5: `144 + 232·D + 128·R +
 /// 80·D·R` bytes), or the whole file when it is shorter.
-fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; usize::try_from(len.min(4096)).unwrap_or(0)];
     file.read_exact_at(&mut buf, 0)?;
     let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
@@ -634,8 +634,27 @@ fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Writes the regions `dirty` names from `rrd` to `file` with positioned writes.
+/// Writes the regions `dirty` names from `rrd` to `file` with positioned writes: first the
+/// rows, then the live head through the row pointers in one write.
+///
+/// The order is what keeps a file valid when the process dies between two writes (each
+/// `pwrite` to the page cache either happens whole or not at all when the process is
+/// killed): rows written before the header only replace the oldest rows of each RRA's ring,
+/// beyond `cur_row`, and the old header still describes a consistent file; once the header
+/// write lands, `cur_row` points at rows already written. The other order could leave a
+/// `cur_row` pointing at a stale row whose CDP prep was already consumed.
 pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()> {
+    let ds_cnt = rrd.ds.len();
+    let header = rrd.header_size() as u64;
+    let mut buf = Vec::with_capacity(ds_cnt * 8);
+    for (&(r, row), values) in &dirty.rows {
+        buf.clear();
+        for v in values {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        let offset = header + (rrd.rra_data_start(r) as u64 + row * ds_cnt as u64) * 8;
+        file.write_all_at(&buf, offset)?;
+    }
     if dirty.header {
         let mut bytes = Vec::with_capacity(rrd.header_size() - rrd.live_head_offset());
         rrd.live.write(&mut bytes, rrd.version.has_usec());
@@ -649,17 +668,6 @@ pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()>
             bytes.extend_from_slice(&row.to_le_bytes());
         }
         file.write_all_at(&bytes, rrd.live_head_offset() as u64)?;
-    }
-    let ds_cnt = rrd.ds.len();
-    let header = rrd.header_size() as u64;
-    let mut buf = Vec::with_capacity(ds_cnt * 8);
-    for (&(r, row), values) in &dirty.rows {
-        buf.clear();
-        for v in values {
-            buf.extend_from_slice(&v.to_le_bytes());
-        }
-        let offset = header + (rrd.rra_data_start(r) as u64 + row * ds_cnt as u64) * 8;
-        file.write_all_at(&buf, offset)?;
     }
     Ok(())
 }

@@ -144,6 +144,27 @@ impl Rrd {
         })
     }
 
+    /// Re-reads the live head, PDP prep, CDP prep and row pointers from `buf` (the file's bytes
+    /// from the live head on) into this model, whose definitions are known to be unchanged; for
+    /// [`crate::cache`], which keeps the parsed definitions between updates.
+    pub(crate) fn reload_live(&mut self, buf: &[u8]) -> Result<(), FormatError> {
+        let mut r = Reader::new(buf);
+        self.live = LiveHead::read(&mut r, self.version.has_usec())?;
+        for pdp in &mut self.pdp_prep {
+            *pdp = PdpPrep::read(&mut r)?;
+        }
+        for cdp in &mut self.cdp_prep {
+            *cdp = CdpPrep::read(&mut r)?;
+        }
+        for (row, def) in self.cur_row.iter_mut().zip(&self.rra) {
+            *row = r.u64()?;
+            if *row >= def.row_cnt {
+                return Err(FormatError::Corrupt("cur_row is beyond the RRA's rows"));
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and parses the file at `path`; errors carry rrdtool's texts.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();

@@ -1,0 +1,408 @@
+//! The cache of open files (`rrd::cache`) against the real rrdtool 1.7.2: the same update
+//! streams through the cache and through rrdtool on copies of one file give byte-identical
+//! files and the same errors, also when rrdtool updates or tunes the file between two of our
+//! cached updates, when the file is replaced or truncated under us, and when the cache evicts.
+//! And crash safety: a process updating through the cache, SIGKILLed at random moments, never
+//! leaves a file that rrdtool rejects.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{have_rrdtool, rrdtool, rrdtool_ok};
+use rrd::cache::{FileCache, update_many};
+use rrd::update::UpdateOptions;
+
+const START: i64 = 1_000_000_200;
+
+const MRTG: &[&str] = &[
+    "--start",
+    "1000000200",
+    "--step",
+    "300",
+    "DS:ds0:COUNTER:600:0:12500000",
+    "DS:ds1:COUNTER:600:0:12500000",
+    "RRA:AVERAGE:0.5:1:600",
+    "RRA:AVERAGE:0.5:6:700",
+    "RRA:AVERAGE:0.5:24:775",
+    "RRA:AVERAGE:0.5:288:797",
+    "RRA:MAX:0.5:1:600",
+    "RRA:MAX:0.5:6:700",
+    "RRA:MAX:0.5:24:775",
+    "RRA:MAX:0.5:288:797",
+];
+
+/// Small rings (so they wrap) with every CF and a GAUGE.
+const SMALL: &[&str] = &[
+    "--start",
+    "1000000200",
+    "--step",
+    "60",
+    "DS:a:GAUGE:120:U:U",
+    "DS:b:DERIVE:120:0:U",
+    "RRA:AVERAGE:0.5:1:7",
+    "RRA:MIN:0.4:3:5",
+    "RRA:MAX:0.6:2:4",
+    "RRA:LAST:0.5:5:3",
+];
+
+/// Per file name, a copy updated by rrdtool (`theirs/NAME`) and one by the cache (`ours/NAME`).
+struct Pairs {
+    _tmp: tempfile::TempDir,
+    theirs: PathBuf,
+    ours: PathBuf,
+}
+
+impl Pairs {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let theirs = tmp.path().join("theirs");
+        let ours = tmp.path().join("ours");
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::create_dir(&ours).unwrap();
+        Pairs { _tmp: tmp, theirs, ours }
+    }
+
+    /// Creates `name` with rrdtool and copies it to ours.
+    fn create(&self, name: &str, args: &[&str]) {
+        let mut all = vec!["create", name];
+        all.extend_from_slice(args);
+        rrdtool_ok(&self.theirs, &all);
+        std::fs::copy(self.theirs.join(name), self.ours.join(name)).unwrap();
+    }
+
+    fn ours(&self, name: &str) -> PathBuf {
+        self.ours.join(name)
+    }
+
+    /// rrdtool's update of its copy: its error message, or "" on success.
+    fn rrdtool_update(&self, dir: &Path, name: &str, readings: &[String]) -> String {
+        let mut args = vec!["update", name];
+        args.extend(readings.iter().map(String::as_str));
+        let (_, _, stderr) = rrdtool(dir, &args);
+        stderr.trim_end().strip_prefix("ERROR: ").unwrap_or(stderr.trim_end()).to_string()
+    }
+
+    /// The same readings through rrdtool (theirs) and the cache (ours): same error text.
+    fn update_both(&self, cache: &mut FileCache, name: &str, readings: &[String]) -> String {
+        let expected = self.rrdtool_update(&self.theirs, name, readings);
+        // Our error names the file as given; rrdtool was given the bare name in its directory.
+        let ours = cache.update(&self.ours(name), UpdateOptions::default(), readings);
+        let ours = ours.err().map(|e| e.to_string()).unwrap_or_default();
+        let ours = ours.replace(&format!("{}/", self.ours.display()), "");
+        assert_eq!(ours, expected, "{name}: error for {readings:?}");
+        expected
+    }
+
+    /// rrdtool updates both copies (another process between our cached updates).
+    fn rrdtool_updates_both(&self, name: &str, readings: &[String]) {
+        assert_eq!(self.rrdtool_update(&self.theirs, name, readings), "");
+        assert_eq!(self.rrdtool_update(&self.ours, name, readings), "");
+    }
+
+    fn assert_same(&self, name: &str, what: &str) {
+        let theirs = std::fs::read(self.theirs.join(name)).unwrap();
+        let ours = std::fs::read(self.ours(name)).unwrap();
+        assert_eq!(theirs.len(), ours.len(), "{what}: {name} sizes differ");
+        if let Some(at) = theirs.iter().zip(&ours).position(|(a, b)| a != b) {
+            panic!("{what}: {name} differs from rrdtool's first at byte {at}");
+        }
+    }
+}
+
+/// A deterministic pseudo-random sequence (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Counter values growing by a random rate, sometimes unknown.
+fn reading(rng: &mut Rng, t: i64, counters: &mut [u64; 2]) -> String {
+    for c in counters.iter_mut() {
+        *c += rng.below(400_000);
+    }
+    if rng.below(10) == 0 { format!("{t}:U:{}", counters[1]) } else { format!("{t}:{}:{}", counters[0], counters[1]) }
+}
+
+#[test]
+fn poller_streams_with_eviction_give_rrdtools_bytes() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    let names: Vec<String> = (0..6).map(|i| format!("f{i}.rrd")).collect();
+    for (i, name) in names.iter().enumerate() {
+        pairs.create(name, if i % 2 == 0 { MRTG } else { SMALL });
+    }
+    // Capacity 4 for 6 files in round robin: every update after the first round evicts.
+    let mut cache = FileCache::new(4);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut counters = vec![[0u64; 2]; names.len()];
+    let mut t = vec![START; names.len()];
+    for _step in 0..25 {
+        for (i, name) in names.iter().enumerate() {
+            let step = if i % 2 == 0 { 300 } else { 60 };
+            t[i] += step - 20 + rng.below(41) as i64;
+            let r = reading(&mut rng, t[i], &mut counters[i]);
+            assert_eq!(pairs.update_both(&mut cache, name, &[r]), "");
+        }
+    }
+    for name in &names {
+        pairs.assert_same(name, "round robin with eviction");
+    }
+    let stats = cache.stats();
+    assert!(stats.evicted > 0 && cache.len() <= 4, "{stats:?}");
+
+    // A large capacity: after the first round every update is a hit.
+    let mut cache = FileCache::new(100);
+    for _step in 0..20 {
+        for (i, name) in names.iter().enumerate() {
+            t[i] += if i % 2 == 0 { 300 } else { 60 };
+            let r = reading(&mut rng, t[i], &mut counters[i]);
+            assert_eq!(pairs.update_both(&mut cache, name, &[r]), "");
+        }
+    }
+    for name in &names {
+        pairs.assert_same(name, "cached");
+    }
+    let stats = cache.stats();
+    assert_eq!((stats.opens, stats.hits, stats.evicted), (6, 114, 0), "{stats:?}");
+}
+
+#[test]
+fn rrdtool_between_our_cached_updates() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    pairs.create("a.rrd", MRTG);
+    pairs.create("b.rrd", SMALL);
+    let mut cache = FileCache::new(10);
+    let mut rng = Rng(42);
+    let (mut ca, mut cb) = ([0u64; 2], [0u64; 2]);
+    let (mut ta, mut tb) = (START, START);
+    for k in 0..60 {
+        ta += 290 + rng.below(21) as i64;
+        tb += 50 + rng.below(21) as i64;
+        let (ra, rb) = (reading(&mut rng, ta, &mut ca), reading(&mut rng, tb, &mut cb));
+        if k % 3 == 1 || k % 7 == 0 {
+            // Another process (rrdtool) writes the file while we hold it open with its header.
+            pairs.rrdtool_updates_both("a.rrd", &[ra]);
+            pairs.rrdtool_updates_both("b.rrd", &[rb]);
+        } else {
+            pairs.update_both(&mut cache, "a.rrd", &[ra]);
+            pairs.update_both(&mut cache, "b.rrd", &[rb]);
+        }
+        if k == 30 {
+            // rrdtool tune changes the definitions in place (same size): parsed anew.
+            for dir in [&pairs.theirs, &pairs.ours] {
+                rrdtool_ok(dir, &["tune", "b.rrd", "--heartbeat", "a:50", "--maximum", "b:1000"]);
+            }
+        }
+    }
+    pairs.assert_same("a.rrd", "interleaved with rrdtool");
+    pairs.assert_same("b.rrd", "interleaved with rrdtool and tune");
+    let stats = cache.stats();
+    assert!(stats.reparsed >= 1 && stats.opens == 2, "{stats:?}");
+}
+
+#[test]
+fn a_file_replaced_truncated_or_removed_under_the_cache() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    pairs.create("r.rrd", SMALL);
+    let mut cache = FileCache::new(10);
+    let mut rng = Rng(7);
+    let mut c = [0u64; 2];
+    let mut t = START;
+    let mut step = |cache: &mut FileCache, t: &mut i64| {
+        *t += 60;
+        let r = reading(&mut rng, *t, &mut c);
+        pairs.update_both(cache, "r.rrd", &[r])
+    };
+    for _ in 0..5 {
+        assert_eq!(step(&mut cache, &mut t), "");
+    }
+    // Replaced by a rename (how create and restore install a file): a new file, new inode.
+    rrdtool_ok(
+        &pairs.theirs,
+        &[
+            "create",
+            "new.rrd",
+            "--start",
+            &(t - 30).to_string(),
+            "--step",
+            "60",
+            "DS:a:GAUGE:120:U:U",
+            "DS:b:DERIVE:120:0:U",
+            "RRA:AVERAGE:0.5:1:9",
+            "RRA:MAX:0.5:2:9",
+        ],
+    );
+    std::fs::copy(pairs.theirs.join("new.rrd"), pairs.ours("new.rrd")).unwrap();
+    for dir in [&pairs.theirs, &pairs.ours] {
+        std::fs::rename(dir.join("new.rrd"), dir.join("r.rrd")).unwrap();
+    }
+    for _ in 0..5 {
+        assert_eq!(step(&mut cache, &mut t), "");
+    }
+    pairs.assert_same("r.rrd", "after a replacement by rename");
+    assert_eq!(cache.stats().invalidated, 1);
+
+    // Truncated: rrdtool's error, and the same bytes left.
+    for dir in [&pairs.theirs, &pairs.ours] {
+        std::fs::OpenOptions::new().write(true).open(dir.join("r.rrd")).unwrap().set_len(900).unwrap();
+    }
+    let err = step(&mut cache, &mut t);
+    assert!(!err.is_empty());
+    pairs.assert_same("r.rrd", "truncated");
+    // Truncated to inside the header.
+    for dir in [&pairs.theirs, &pairs.ours] {
+        std::fs::OpenOptions::new().write(true).open(dir.join("r.rrd")).unwrap().set_len(200).unwrap();
+    }
+    assert!(!step(&mut cache, &mut t).is_empty());
+    pairs.assert_same("r.rrd", "truncated into the header");
+    // Removed.
+    for dir in [&pairs.theirs, &pairs.ours] {
+        std::fs::remove_file(dir.join("r.rrd")).unwrap();
+    }
+    assert!(step(&mut cache, &mut t).contains("No such file"));
+    assert!(cache.is_empty());
+}
+
+#[test]
+fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    pairs.create("good1.rrd", MRTG);
+    pairs.create("good2.rrd", SMALL);
+    pairs.create("late.rrd", SMALL);
+    std::fs::write(pairs.theirs.join("junk.rrd"), b"not an rrd at all, just some bytes........").unwrap();
+    std::fs::write(pairs.ours("junk.rrd"), b"not an rrd at all, just some bytes........").unwrap();
+    let batch: Vec<(&str, Vec<String>)> = vec![
+        ("good1.rrd", vec![format!("{}:100:200", START + 300), format!("{}:400:500", START + 600)]),
+        ("missing.rrd", vec![format!("{}:1:2", START + 60)]),
+        ("junk.rrd", vec![format!("{}:1:2", START + 60)]),
+        (
+            "late.rrd",
+            vec![format!("{}:1:2", START + 60), format!("{}:1:2", START + 30), format!("{}:3:4", START + 120)],
+        ),
+        ("good2.rrd", vec![format!("{}:1:x", START + 60)]),
+        ("good2.rrd", vec![format!("{}:5:10", START + 60), format!("{}:6:20", START + 120)]),
+    ];
+    let ours_batch: Vec<(PathBuf, Vec<String>)> = batch.iter().map(|(n, r)| (pairs.ours(n), r.clone())).collect();
+    let mut cache = FileCache::default();
+    let results = update_many(&mut cache, &ours_batch);
+    assert_eq!(results.len(), batch.len());
+    for ((name, readings), result) in batch.iter().zip(&results) {
+        let expected = pairs.rrdtool_update(&pairs.theirs, name, readings);
+        let ours = result.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(ours.replace(&format!("{}/", pairs.ours.display()), ""), expected, "{name}");
+    }
+    assert!(results[0].is_ok() && results[5].is_ok());
+    assert!(results[1].is_err() && results[2].is_err() && results[3].is_err() && results[4].is_err());
+    for name in ["good1.rrd", "good2.rrd", "late.rrd", "junk.rrd"] {
+        pairs.assert_same(name, "batch");
+    }
+    // Only the files that could be read stay open.
+    assert_eq!(cache.len(), 3);
+}
+
+/// With `RRD_CRASH_CHILD=DIR` this test is the victim of the crash test: it updates every
+/// file in DIR through the cache, step after step, until killed (bounded to 60 s).
+#[test]
+fn crash_child() {
+    let Some(dir) = std::env::var_os("RRD_CRASH_CHILD") else { return };
+    let dir = PathBuf::from(dir);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let mut cache = FileCache::default();
+    let started = Instant::now();
+    let mut rng = Rng(std::process::id() as u64 | 1);
+    // Each run goes on from the files' own last updates, where the killed one stopped.
+    let mut last: Vec<i64> = names.iter().map(|p| rrd::Rrd::load(p).unwrap().live.last_up).collect();
+    while started.elapsed() < Duration::from_secs(60) {
+        for (path, last) in names.iter().zip(&mut last) {
+            // Several steps at once now and then (more rows per update).
+            let t = *last + 60 * (1 + rng.below(3) as i64);
+            *last = t;
+            let value = t / 7;
+            let r = format!("{t}:{value}:{}", value * 3);
+            let result = cache.update(path, UpdateOptions::default(), &[r]);
+            assert!(result.is_ok(), "{result:?}");
+        }
+    }
+}
+
+#[test]
+fn killed_during_updates_never_leaves_a_file_rrdtool_rejects() {
+    if !have_rrdtool() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("files");
+    std::fs::create_dir(&dir).unwrap();
+    for i in 0..40 {
+        let name = format!("c{i:02}.rrd");
+        let mut args = vec!["create", name.as_str()];
+        args.extend_from_slice(if i % 2 == 0 { SMALL } else { MRTG });
+        rrdtool_ok(&dir, &args);
+    }
+    let check = tmp.path().join("check");
+    let exe = std::env::current_exe().unwrap();
+    let mut rng = Rng(0xdead_beef);
+    let started = Instant::now();
+    let mut kills = 0;
+    while kills < 12 && started.elapsed() < Duration::from_secs(60) {
+        let mut child = std::process::Command::new(&exe)
+            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env("RRD_CRASH_CHILD", &dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(30 + rng.below(200)));
+        nix_kill(child.id());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "the child must have been killed, not have ended");
+        kills += 1;
+        // Every file: rrdtool info and dump accept it, and an update on a copy works.
+        let _ = std::fs::remove_dir_all(&check);
+        std::fs::create_dir(&check).unwrap();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            std::fs::copy(&path, check.join(&name)).unwrap();
+            rrdtool_ok(&check, &["info", &name]);
+            rrdtool_ok(&check, &["dump", &name]);
+            let last: i64 = rrdtool_ok(&check, &["last", &name]).trim().parse().unwrap();
+            rrdtool_ok(&check, &["update", &name, &format!("{}:1:2", last + 60)]);
+            // And our own reader agrees that the file is whole.
+            rrd::Rrd::load(check.join(&name)).unwrap();
+        }
+    }
+    assert!(kills >= 3, "only {kills} kills in the time bound");
+    // The children did update (each kill interrupted real work).
+    let advanced = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| rrd::Rrd::load(e.as_ref().unwrap().path()).unwrap().live.last_up > START + 600)
+        .count();
+    assert_eq!(advanced, 40, "files updated by the killed children");
+}
+
+fn nix_kill(pid: u32) {
+    let status = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+}
