@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes, for a bounded time each, the SNMP message codec (snmp/fuzz, target `decode`:
-# decode -> encode -> decode agree) and the agent's request path (agent/fuzz, target
-# `dispatch`: decode -> dispatch -> encode never panics).
+# decode -> encode -> decode agree), the agent's request path (agent/fuzz, target
+# `dispatch`: decode -> dispatch -> encode never panics) and the RRD file parser (rrd/fuzz,
+# target `parse`: accepted files write back byte for byte and print without a panic).
 # Usage: scripts/fuzz.sh [SECONDS-PER-TARGET]   (default 60)
 # Needs a nightly toolchain; installs cargo-fuzz if missing. Corpora are seeded with the
 # captured packets in snmp/testdata/packets; crashes land in <crate>/fuzz/artifacts/<target>.
@@ -15,14 +16,26 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 run_target() {
-    local crate=$1 target=$2
+    local crate=$1 target=$2 seeds=$3
     local corpus=$root/$crate/fuzz/corpus/$target
     mkdir -p "$corpus"
-    cp "$root"/snmp/testdata/packets/*.bin "$corpus"/
+    cp "$seeds"/* "$corpus"/
     # Leave fuzz/target out of CARGO_TARGET_DIR: sanitizer builds must not mix with normal ones.
     (cd "$root/$crate" && env -u CARGO_TARGET_DIR cargo +nightly fuzz run "$target" "$corpus" -- \
         -max_total_time="$secs" -max_len=4096 -timeout=10)
 }
 
-run_target snmp decode
-run_target agent dispatch
+# Seed RRD files: rrdtool's own, when it is installed.
+rrd_seeds=$(mktemp -d)
+trap 'rm -rf "$rrd_seeds"' EXIT
+if command -v rrdtool >/dev/null 2>&1; then
+    rrdtool create "$rrd_seeds/mrtg.rrd" --start 1000000000 DS:in:COUNTER:600:0:U DS:out:COUNTER:600:0:U \
+        RRA:AVERAGE:0.5:1:20 RRA:MAX:0.5:6:10
+    rrdtool update "$rrd_seeds/mrtg.rrd" 1000000300:100:200 1000000600:4294967000:900 1000003000:5:U
+    rrdtool create "$rrd_seeds/gauge.rrd" --start 1000000000 --step 60 DS:g:GAUGE:120:U:U RRA:LAST:0.5:1:5
+fi
+touch "$rrd_seeds/empty"
+
+run_target snmp decode "$root/snmp/testdata/packets"
+run_target agent dispatch "$root/snmp/testdata/packets"
+run_target rrd parse "$rrd_seeds"

@@ -59,7 +59,7 @@ pub fn dump_in(rrd: &Rrd, tz: &jiff::tz::TimeZone) -> String {
     for (i, (def, cur_row)) in rrd.rra.iter().zip(&rrd.cur_row).enumerate() {
         out.push_str("\t<rra>\n");
         let _ = writeln!(out, "\t\t<cf>{}</cf>", def.cf.name());
-        let span = i128::from(def.pdp_cnt) * step;
+        let span = i128::from(def.pdp_cnt).saturating_mul(step);
         let _ = writeln!(out, "\t\t<pdp_per_row>{}</pdp_per_row> <!-- {span} seconds -->", def.pdp_cnt);
         out.push_str("\n\t\t<params>\n");
         // rrdtool prints xff without its NaN check: a NaN xff shows as `nan`.
@@ -85,7 +85,7 @@ pub fn dump_in(rrd: &Rrd, tz: &jiff::tz::TimeZone) -> String {
         for k in 0..rows {
             let row = (cur_row + 1 + k) % rows;
             let age = i128::from(rows - 1 - k);
-            let t = newest - age * span;
+            let t = newest.saturating_sub(age.saturating_mul(span));
             let t = i64::try_from(t).unwrap_or(i64::MIN);
             let _ = write!(out, "\t\t\t<!-- {} / {t} --> <row>", local_time(t, tz));
             if let Some(values) = rrd.row(i, row) {
