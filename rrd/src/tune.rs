@@ -6,7 +6,6 @@
 //! written back. The Holt-Winters options are refused with rrdtool's words (these files have no
 //! such RRAs); the structural ones (`--step`, `DEL:`, `DS:`, `RRA:`) are not supported.
 
-use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
@@ -258,18 +257,6 @@ fn c_atof(text: &str) -> f64 {
     crate::strnum::rrd_strtod(text).map_or(0.0, |(v, _)| v)
 }
 
-fn lock_whole_file(file: &File) -> Result<(), Error> {
-    use nix::fcntl::{FcntlArg, fcntl};
-    let lock = nix::libc::flock {
-        l_type: nix::libc::F_WRLCK as i16,
-        l_whence: nix::libc::SEEK_SET as i16,
-        l_start: 0,
-        l_len: 0,
-        l_pid: 0,
-    };
-    fcntl(file, FcntlArg::F_SETLK(&lock)).map(|_| ()).map_err(|_| Error::Tune("could not lock RRD".into()))
-}
-
 /// The bytes of the static head, DS and RRA definitions of `rrd`.
 pub fn static_header_bytes(rrd: &Rrd) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + 120 * (rrd.ds.len() + rrd.rra.len()));
@@ -305,7 +292,7 @@ pub fn tune<S: AsRef<str>>(path: &Path, args: &[S]) -> Result<String, Error> {
     let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
     file.read_exact_at(&mut buf, 0).map_err(|e| io_err("reading", e))?;
     let mut rrd = Rrd::parse_header(&buf, len).map_err(|source| Error::Format { path: name, source })?;
-    lock_whole_file(&file)?;
+    crate::update::lock_whole_file(&file).map_err(|_| Error::Tune("could not lock RRD".into()))?;
     let (options, rest) = split_options(args)?;
     // rrdtool edits its mapping of the file in place: the options before a refused one stay written.
     let mut refused = None;
