@@ -51,7 +51,7 @@ pub fn run(argv: &[String]) -> i32 {
     }
 }
 
-/// A failed command: what it printed before failing (rrdtool's `first` prints `-1`) and
+/// A failed command: what it printed before failing (rrdtool's `first` and `last` print `-1`) and
 /// the error message.
 struct Failed {
     output: String,
@@ -79,7 +79,10 @@ fn execute(command: &str, args: &[String]) -> Result<String, Failed> {
         "tune" => tune(args),
         other => Err(format!("unknown command '{other}'")),
     };
-    result.map_err(|message| Failed { output: if command == "first" { "-1\n".into() } else { String::new() }, message })
+    result.map_err(|message| Failed {
+        output: if matches!(command, "first" | "last") { "-1\n".into() } else { String::new() },
+        message,
+    })
 }
 
 /// rrdtool's pipe mode. `quit` or the end of input ends it; the exit code is 0.

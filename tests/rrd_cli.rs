@@ -237,3 +237,42 @@ fn update_family_matches_rrdtool() {
         assert!(std::fs::read(&theirs).unwrap() == std::fs::read(&ours).unwrap(), "files differ after {case:?}");
     }
 }
+
+/// A writer holding rrdtool's fcntl lock (as rrdtool or Cacti do during an update) makes
+/// every command fail at once with rrdtool's message, exactly as rrdtool's own do.
+#[test]
+fn commands_respect_rrdtools_lock() {
+    if !have_rrdtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = rrdtool_mrtg_file(&dir, "locked");
+    // Read first: closing any descriptor of the file would drop this process's fcntl lock.
+    let before = std::fs::read(&file).unwrap();
+    let held = std::fs::OpenOptions::new().read(true).write(true).open(&file).unwrap();
+    let lock = nix::libc::flock {
+        l_type: nix::libc::F_WRLCK as i16,
+        l_whence: nix::libc::SEEK_SET as i16,
+        l_start: 0,
+        l_len: 0,
+        l_pid: 0,
+    };
+    nix::fcntl::fcntl(&held, nix::fcntl::FcntlArg::F_SETLK(&lock)).unwrap();
+    let f = file.as_str();
+    for args in [
+        vec!["fetch", f, "AVERAGE", "-s", "1000000000", "-e", "1000000900"],
+        vec!["info", f],
+        vec!["dump", f],
+        vec!["lastupdate", f],
+        vec!["first", f],
+        vec!["last", f],
+        vec!["update", f, "1000000300:1:2"],
+        vec!["tune", f, "-h", "ds0:700"],
+    ] {
+        let (theirs, ours) = both(&args);
+        assert!(theirs.stderr.contains("could not lock RRD"), "{args:?}: {theirs:?}");
+        testkit::assert_same(&format!("{args:?}"), &theirs, &ours);
+    }
+    drop(held);
+    assert!(std::fs::read(&file).unwrap() == before, "a locked file was changed");
+}

@@ -201,6 +201,9 @@ pub enum Error {
         /// What was refused.
         source: crate::update::UpdateError,
     },
+    /// Another process holds a lock that excludes this command (rrdtool's text).
+    #[error("could not lock RRD")]
+    Locked,
     /// `first --rraindex` beyond the file's RRAs.
     #[error("invalid rraindex number")]
     InvalidRraIndex,

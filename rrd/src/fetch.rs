@@ -268,6 +268,9 @@ pub fn fetch_file(
     let name = || path.display().to_string();
     let open_err = |e: std::io::Error| Error::Open { path: name(), message: os_message(&e) };
     let file = File::open(path).map_err(open_err)?;
+    if !crate::lock::read(&file) {
+        return Err(Error::Locked.into());
+    }
     let file_len = file.metadata().map_err(open_err)?.len();
     let header = read_header(&file, file_len).map_err(open_err)?;
     let rrd = Rrd::parse_header(&header, file_len).map_err(|source| Error::Format { path: name(), source })?;

@@ -14,6 +14,7 @@
 //! - [`attime`]: the at-style times of `--start` (`now`, `N`, epoch, `now-1d`, `-1h`).
 //! - [`fetch`]: `rrdtool fetch`: RRA selection, time alignment, ring reading, its CLI and output.
 //! - [`info`]: `rrdtool info` output.
+//! - `lock`: rrdtool's fcntl file locks (exclusive for writers, shared for readers).
 //! - [`dump`]: `rrdtool dump` XML output.
 //! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
 //! - [`update`]: `rrdtool update`: the PDP/CDP update pipeline, bit for bit as rrdtool 1.7.2,
@@ -36,6 +37,7 @@ pub mod fetch;
 pub mod format;
 pub mod info;
 pub mod lastupdate;
+pub(crate) mod lock;
 pub mod numfmt;
 pub mod restore;
 pub mod strnum;

@@ -573,18 +573,9 @@ impl Rrd {
     }
 }
 
-/// Takes rrdtool's whole-file write lock (`fcntl(F_SETLK, F_WRLCK)`), failing at once when
-/// another process holds a lock.
+/// Takes rrdtool's whole-file write lock, failing at once when another process holds a lock.
 pub(crate) fn lock_whole_file(file: &File) -> Result<(), UpdateError> {
-    use nix::fcntl::{FcntlArg, fcntl};
-    let lock = nix::libc::flock {
-        l_type: nix::libc::F_WRLCK as i16,
-        l_whence: nix::libc::SEEK_SET as i16,
-        l_start: 0,
-        l_len: 0,
-        l_pid: 0,
-    };
-    fcntl(file, FcntlArg::F_SETLK(&lock)).map(|_| ()).map_err(|_| UpdateError::Locked)
+    if crate::lock::write(file) { Ok(()) } else { Err(UpdateError::Locked) }
 }
 
 /// `rrdtool update FILE [options] READING...` on the file at `path`: lock, read, apply,

@@ -169,7 +169,14 @@ impl Rrd {
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let buf = std::fs::read(path).map_err(|e| Error::Open { path: name.clone(), message: os_message(&e) })?;
+        let open_err = |e: std::io::Error| Error::Open { path: name.clone(), message: os_message(&e) };
+        let mut file = std::fs::File::open(path).map_err(open_err)?;
+        // rrdtool reads under a shared lock, so a reader never sees an update half written.
+        if !crate::lock::read(&file) {
+            return Err(Error::Locked);
+        }
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut buf).map_err(open_err)?;
         Self::parse(&buf).map_err(|source| Error::Format { path: name, source })
     }
 
