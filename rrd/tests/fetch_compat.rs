@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::Rrd;
 use rrd::fetch;
 
@@ -89,25 +89,6 @@ fn mrtg_file(dir: &Path, name: &str, start: i64, days: i64, seed: u64) {
     });
     rrdtool_update(dir, name, &updates);
 }
-
-const CACTI_RRAS: &[&str] = &[
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MIN:0.5:1:600",
-    "RRA:MIN:0.5:6:700",
-    "RRA:MIN:0.5:24:775",
-    "RRA:MIN:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-    "RRA:LAST:0.5:1:600",
-    "RRA:LAST:0.5:6:700",
-    "RRA:LAST:0.5:24:775",
-    "RRA:LAST:0.5:288:797",
-];
 
 /// A Cacti-profile file (GAUGE + DERIVE, AVERAGE/MIN/MAX/LAST at 1:600, 6:700, 24:775, 288:797).
 pub fn cacti_file(dir: &Path, name: &str, start: i64, days: i64, seed: u64) {

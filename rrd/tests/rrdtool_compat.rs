@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::{DsType, Rrd};
 
 const START: i64 = 1_000_000_123;
@@ -14,25 +14,6 @@ struct Profile {
     name: &'static str,
     args: &'static [&'static str],
 }
-
-const CACTI_RRAS: &[&str] = &[
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MIN:0.5:1:600",
-    "RRA:MIN:0.5:6:700",
-    "RRA:MIN:0.5:24:775",
-    "RRA:MIN:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-    "RRA:LAST:0.5:1:600",
-    "RRA:LAST:0.5:6:700",
-    "RRA:LAST:0.5:24:775",
-    "RRA:LAST:0.5:288:797",
-];
 
 fn profiles() -> Vec<(String, Vec<String>)> {
     let fixed = [

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::update::{UpdateOptions, update_file};
 
 const START: i64 = 1_000_000_000;
@@ -237,25 +237,6 @@ fn irregular_fractional_timestamps_dcounter_dderive() {
     }
     run("fractional", &create, None, &r);
 }
-
-const CACTI_RRAS: &[&str] = &[
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MIN:0.5:1:600",
-    "RRA:MIN:0.5:6:700",
-    "RRA:MIN:0.5:24:775",
-    "RRA:MIN:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-    "RRA:LAST:0.5:1:600",
-    "RRA:LAST:0.5:6:700",
-    "RRA:LAST:0.5:24:775",
-    "RRA:LAST:0.5:288:797",
-];
 
 #[test]
 fn cacti_profile() {
