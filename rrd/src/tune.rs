@@ -12,7 +12,6 @@ use std::path::Path;
 use crate::error::{Error, os_message};
 use crate::format::Rrd;
 use crate::format::fixed::FixedStr;
-use crate::format::head::StatHead;
 use crate::{DsType, UNKNOWN};
 
 fn tune_err<T>(message: impl Into<String>) -> Result<T, Error> {
@@ -257,27 +256,6 @@ fn c_atof(text: &str) -> f64 {
     crate::strnum::rrd_strtod(text).map_or(0.0, |(v, _)| v)
 }
 
-/// The bytes of the static head, DS and RRA definitions of `rrd`.
-pub fn static_header_bytes(rrd: &Rrd) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128 + 120 * (rrd.ds.len() + rrd.rra.len()));
-    StatHead {
-        version: rrd.version,
-        pad: rrd.head_pad,
-        ds_cnt: rrd.ds.len() as u64,
-        rra_cnt: rrd.rra.len() as u64,
-        pdp_step: rrd.pdp_step,
-        par: rrd.head_par,
-    }
-    .write(&mut out);
-    for ds in &rrd.ds {
-        ds.write(&mut out);
-    }
-    for rra in &rrd.rra {
-        rra.write(&mut out);
-    }
-    out
-}
-
 /// `rrdtool tune FILE ARGS...`: applies the options in order and writes the changed header.
 /// Returns what rrdtool prints (nothing).
 pub fn tune<S: AsRef<str>>(path: &Path, args: &[S]) -> Result<String, Error> {
@@ -303,7 +281,8 @@ pub fn tune<S: AsRef<str>>(path: &Path, args: &[S]) -> Result<String, Error> {
         }
     }
     if !options.is_empty() {
-        let head = static_header_bytes(&rrd);
+        let mut head = Vec::new();
+        rrd.write_definitions(&mut head);
         file.write_all_at(&head, 0).map_err(|e| io_err("writing", e))?;
         // A type change also resets `last_ds`, in the PDP prep after the live head.
         let mut pdp = Vec::with_capacity(112 * rrd.pdp_prep.len());

@@ -276,10 +276,9 @@ impl Rrd {
         Ok(())
     }
 
-    /// The whole file's bytes.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, FormatError> {
-        self.check_consistent()?;
-        let mut out = Vec::with_capacity(self.header_size() + self.data.len() * 8 + self.trailing.len());
+    /// Appends the definitions part of the header: the static head, the DS and RRA
+    /// definitions (the part only `create`, `restore` and `tune` change).
+    pub fn write_definitions(&self, out: &mut Vec<u8>) {
         StatHead {
             version: self.version,
             pad: self.head_pad,
@@ -288,13 +287,20 @@ impl Rrd {
             pdp_step: self.pdp_step,
             par: self.head_par,
         }
-        .write(&mut out);
+        .write(out);
         for ds in &self.ds {
-            ds.write(&mut out);
+            ds.write(out);
         }
         for rra in &self.rra {
-            rra.write(&mut out);
+            rra.write(out);
         }
+    }
+
+    /// The whole file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, FormatError> {
+        self.check_consistent()?;
+        let mut out = Vec::with_capacity(self.header_size() + self.data.len() * 8 + self.trailing.len());
+        self.write_definitions(&mut out);
         self.live.write(&mut out, self.version.has_usec());
         for pdp in &self.pdp_prep {
             pdp.write(&mut out);
