@@ -3,28 +3,9 @@
 //! exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
 use std::process::Command;
 
-use testkit::Output;
-
-fn have_rrdtool() -> bool {
-    if Path::new("/usr/bin/rrdtool").exists() {
-        return true;
-    }
-    assert!(std::env::var_os("CI").is_none(), "rrdtool missing in CI");
-    eprintln!("skipped: rrdtool not installed; run scripts/test.sh");
-    false
-}
-
-fn run(program: &str, args: &[&str]) -> Output {
-    let out = Command::new(program).args(args).env("TZ", "UTC").output().unwrap();
-    Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
+use testkit::{Output, have_rrdtool, run_utc as run};
 
 fn both(args: &[&str]) -> (Output, Output) {
     let mut ours = vec!["rrd"];

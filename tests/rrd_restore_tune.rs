@@ -6,43 +6,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+use testkit::{Output, have_rrdtool, run_utc as run};
 
-fn have_rrdtool() -> bool {
-    if Path::new("/usr/bin/rrdtool").exists() {
-        return true;
-    }
-    assert!(std::env::var_os("CI").is_none(), "rrdtool missing in CI");
-    eprintln!("skipped: rrdtool not installed");
-    false
-}
-
-fn run(program: &str, args: &[&str]) -> Out {
-    let out = Command::new(program).args(args).env("TZ", "UTC").output().unwrap();
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-fn rrdtool(args: &[&str]) -> Out {
+fn rrdtool(args: &[&str]) -> Output {
     run("rrdtool", args)
 }
 
-fn osprey(args: &[&str]) -> Out {
+fn osprey(args: &[&str]) -> Output {
     let mut all = vec!["rrd"];
     all.extend_from_slice(args);
     run(env!("CARGO_BIN_EXE_osprey"), &all)
 }
 
-fn ok(out: Out) -> String {
+fn ok(out: Output) -> String {
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     out.stdout
 }
@@ -75,7 +52,7 @@ fn cacti() -> Vec<String> {
 }
 
 /// Creates `file` with `tool` (`rrdtool` or osprey) and feeds it `n` readings every 5 minutes.
-fn make(tool: fn(&[&str]) -> Out, file: &str, defs: &[&str], n: usize) {
+fn make(tool: fn(&[&str]) -> Output, file: &str, defs: &[&str], n: usize) {
     let mut args = vec!["create", file, "--start", "1000000000", "--step", "300"];
     args.extend_from_slice(defs);
     ok(tool(&args));
@@ -125,7 +102,7 @@ fn restore_matches_rrdtool_for_mrtg_cacti_and_small_files() {
     let cacti = cacti();
     let cacti: Vec<&str> = cacti.iter().map(String::as_str).collect();
     let small = ["DS:in:COUNTER:600:0:U", "DS:g:GAUGE:600:U:100", "RRA:AVERAGE:0.5:1:4", "RRA:MAX:0.5:3:2"];
-    type Tool = fn(&[&str]) -> Out;
+    type Tool = fn(&[&str]) -> Output;
     let cases: [(&str, Tool, &[&str], usize); 6] = [
         ("mrtg-rrdtool", rrdtool, MRTG, 3000),
         ("mrtg-osprey", osprey, MRTG, 3000),

@@ -20,7 +20,7 @@ pub mod udp;
 
 pub use frozen_agent::FrozenAgent;
 pub use snmpd::Snmpd;
-pub use tools::{Output, assert_same, first_differences, run};
+pub use tools::{Output, assert_same, first_differences, run, run_utc};
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
 pub fn free_udp_port() -> u16 {
@@ -31,6 +31,17 @@ pub fn free_udp_port() -> u16 {
 /// installs them).
 pub fn have_netsnmp() -> bool {
     std::path::Path::new(snmpd::SNMPD).exists() && std::path::Path::new("/usr/bin/snmpget").exists()
+}
+
+/// True when rrdtool is installed; false (with a note) otherwise, except under CI, where the
+/// test script guarantees it and its absence is a failure.
+pub fn have_rrdtool() -> bool {
+    if std::path::Path::new("/usr/bin/rrdtool").exists() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "rrdtool missing in CI");
+    eprintln!("skipped: rrdtool not installed; run scripts/test.sh");
+    false
 }
 
 /// Skips a test (with a note) when Net-SNMP is missing, except under CI, where the test

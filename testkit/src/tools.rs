@@ -12,9 +12,18 @@ pub struct Output {
 
 /// Runs `program` with no stdin and `MIBS` empty (Debian's default MIB list).
 pub fn run(program: &str, args: &[&str]) -> Output {
+    run_with_env(program, args, &[("MIBS", "")])
+}
+
+/// Runs `program` with no stdin and `TZ=UTC`, so rrdtool's local-time output is comparable.
+pub fn run_utc(program: &str, args: &[&str]) -> Output {
+    run_with_env(program, args, &[("TZ", "UTC")])
+}
+
+fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let out = Command::new(program)
         .args(args)
-        .env("MIBS", "")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
