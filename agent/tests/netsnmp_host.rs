@@ -122,6 +122,9 @@ fn compare_processes(theirs: &BTreeMap<Oid, Value<'static>>, ours: &BTreeMap<Oid
 #[test]
 fn host_resources_match_snmpd() {
     testkit::require_netsnmp!();
+    // A process whose arguments hold a newline: snmpd reads cmdline with fgets, so its
+    // hrSWRunParameters end at (and keep) the newline.
+    let mut multiline = std::process::Command::new("sh").args(["-c", "sleep 30\ntrue"]).spawn().unwrap();
     let snmpd = Snmpd::start(EXTRA);
     let ours = OspreyAgent::start_with(
         &format!("rocommunity public 127.0.0.1\n{EXTRA}\n"),
@@ -138,6 +141,11 @@ fn host_resources_match_snmpd() {
     assert!(theirs_v2.len() > 100, "snmpd served only {} host values", theirs_v2.len());
     compare_static(&theirs_v2, &ours_v2, false);
     compare_processes(&theirs_v2, &ours_v2, since);
+    let parameters = host(&[4, 2, 1, 5, multiline.id()]);
+    assert_eq!(ours_v2.get(&parameters), Some(&Value::string("-c sleep 30\n")));
+    assert_eq!(theirs_v2.get(&parameters), ours_v2.get(&parameters));
+    multiline.kill().unwrap();
+    multiline.wait().unwrap();
 
     // Exact values of the fixed parts.
     assert_eq!(ours_v2.get(&host(&[2, 3, 1, 3, 1])), Some(&Value::string("Physical memory")));

@@ -42,10 +42,11 @@ pub fn parse_status_name(text: &[u8]) -> Vec<u8> {
     truncated(value.get(start..).unwrap_or_default(), MAX_NAME)
 }
 
-/// (path, parameters) from /proc/[pid]/cmdline, as snmpd reads it (one line; the
-/// arguments after argv[0] up to an empty one, joined by spaces).
+/// (path, parameters) from /proc/[pid]/cmdline, as snmpd reads it: one `fgets` line, so
+/// up to and including the first newline; the arguments after argv[0] up to an empty
+/// one, joined by spaces.
 pub fn parse_cmdline(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = bytes.split_inclusive(|b| *b == b'\n').next().unwrap_or_default();
     let mut args = line.split(|b| *b == 0);
     let path = args.next().unwrap_or_default();
     let params: Vec<&[u8]> = args.take_while(|a| !a.is_empty()).collect();
@@ -139,6 +140,7 @@ mod tests {
         assert_eq!(parse_cmdline(b""), (vec![], vec![]));
         assert_eq!(parse_cmdline(b"sshd: root\0\0\0"), (b"sshd: root".to_vec(), vec![]));
         assert_eq!(parse_cmdline(b"a\0b\0\0c\0").1, b"b");
+        assert_eq!(parse_cmdline(b"sh\0-c\0x=0\necho\0").1, b"-c x=0\n");
         assert_eq!(parse_cmdline(&[b'x'; 500]).0.len(), 128);
         let long: Vec<u8> = [&b"p\0"[..], &[b'y'; 300][..]].concat();
         assert_eq!(parse_cmdline(&long).1.len(), 128);
