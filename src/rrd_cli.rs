@@ -6,7 +6,7 @@
 //! `dump`, `fetch`, `lastupdate`, `first`, `last`, `restore`, `tune`.
 
 use std::io::{BufRead, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
 Usage: osprey rrd COMMAND ARGUMENTS
@@ -31,7 +31,15 @@ pub fn run(argv: &[String]) -> i32 {
         return 1;
     };
     match command.as_str() {
-        "-" => return pipe(std::io::stdin().lock(), &mut std::io::BufWriter::new(std::io::stdout().lock())),
+        "-" => {
+            let mut cache = rrd::cache::FileCache::default();
+            let code =
+                pipe(std::io::stdin().lock(), &mut std::io::BufWriter::new(std::io::stdout().lock()), &mut cache);
+            // The process ends now: its exit unmaps and closes the cached files far faster
+            // than one munmap and close each (measured: 2,000 files, 20 ms of 60).
+            std::mem::forget(cache);
+            return code;
+        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return 0;
@@ -91,12 +99,10 @@ fn execute(command: &str, args: &[String]) -> Result<String, Failed> {
 /// Answers are flushed whenever no further complete line is waiting, before reading more
 /// input, so a driver that waits for each answer gets it at once, and a stream of commands is
 /// answered in large writes.
-pub fn pipe(mut input: impl BufRead, out: &mut impl Write) -> i32 {
-    let mut cache = rrd::cache::FileCache::default();
+pub fn pipe(mut input: impl BufRead, out: &mut impl Write, cache: &mut rrd::cache::FileCache) -> i32 {
     let mut pending: Vec<u8> = Vec::new();
     let mut start = 0;
-    // CPU times at the end of the previous command (one getrusage per line).
-    let mut cpu_before = cpu_seconds();
+    let mut cpu = CpuClock::new();
     loop {
         let line = match pending.get(start..).and_then(|rest| rest.iter().position(|b| *b == b'\n')) {
             Some(len) => {
@@ -143,18 +149,20 @@ pub fn pipe(mut input: impl BufRead, out: &mut impl Write) -> i32 {
         }
         let started = Instant::now();
         let result = if command == "update" {
-            update_cached(&mut cache, args).map(|()| String::new()).map_err(Failed::from)
+            update_cached(cache, args).map(|()| String::new()).map_err(Failed::from)
         } else {
             execute(command, args)
         };
         let written = match result {
             Ok(output) => {
-                let (user, system) = cpu_seconds();
+                let (user, system) = cpu.since_last();
                 let real = started.elapsed().as_secs_f64();
-                let written =
-                    writeln!(out, "{output}OK u:{:.2} s:{:.2} r:{real:.2}", user - cpu_before.0, system - cpu_before.1);
-                cpu_before = (user, system);
-                written
+                if user == 0.0 && system == 0.0 && real < 0.005 {
+                    // The usual answer of a fast update, without formatting three numbers.
+                    out.write_all(output.as_bytes()).and_then(|()| out.write_all(b"OK u:0.00 s:0.00 r:0.00\n"))
+                } else {
+                    writeln!(out, "{output}OK u:{user:.2} s:{system:.2} r:{real:.2}")
+                }
             }
             Err(Failed { output, message }) => writeln!(out, "{output}ERROR: {message}"),
         };
@@ -169,8 +177,43 @@ pub fn pipe(mut input: impl BufRead, out: &mut impl Write) -> i32 {
     if out.flush().is_err() { 1 } else { 0 }
 }
 
+/// rrdtool's `u:` and `s:`: the user and system CPU seconds since the previous `OK` line.
+///
+/// rrdtool calls `getrusage` for every line. Here that system call was a tenth of a cached
+/// update's time, so it is skipped while it cannot change the output: this process is
+/// single-threaded, so neither of its CPU times grows faster than the wall clock (Linux keeps
+/// both monotonic and their sum exact), and while less than 5 ms of wall time has passed since
+/// the last `getrusage`, both differences print as `0.00`. They are not lost: the next
+/// `getrusage` measures from the last one, as rrdtool does.
+struct CpuClock {
+    measured_at: Instant,
+    user: f64,
+    system: f64,
+}
+
+impl CpuClock {
+    /// Below this much wall time, CPU time differences print as `0.00`.
+    const UNSEEN: Duration = Duration::from_micros(4_999);
+
+    /// The wall clock is read before `getrusage`, so it never undercounts.
+    fn new() -> Self {
+        let measured_at = Instant::now();
+        let (user, system) = cpu_seconds();
+        CpuClock { measured_at, user, system }
+    }
+
+    fn since_last(&mut self) -> (f64, f64) {
+        if self.measured_at.elapsed() < Self::UNSEEN {
+            return (0.0, 0.0);
+        }
+        let now = CpuClock::new();
+        let since = (now.user - self.user, now.system - self.system);
+        *self = now;
+        since
+    }
+}
+
 /// This process's user and system CPU seconds (`getrusage`, as rrdtool; zero on failure).
-/// Read once per pipe line, so it must be cheap: one system call, no file.
 fn cpu_seconds() -> (f64, f64) {
     use nix::sys::resource::{UsageWho, getrusage};
     let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;

@@ -1,37 +1,45 @@
 //! The poller's fast path: a bounded cache of open RRD files for many files updated once per
 //! step each, and [`update_many`], a batch of updates across files.
 //!
-//! What rrdtool does per update (open, parse the whole header, lock, write, close) is cut to:
-//! one `stat` of the path, the `fcntl` write lock, one read of the header, positioned writes
-//! of only the bytes that change (rows, then live head / PDP prep / CDP prep / row pointers,
-//! see [`crate::update::write_dirty`] for why in that order) and the unlock. Per cached file
-//! it keeps the open handle, the parsed model without data ([`Rrd::parse_header`]) and the
-//! raw bytes of its definitions (static head, DS and RRA definitions).
+//! What rrdtool does per update (open, map, parse the whole header, lock, write, unmap, close)
+//! is cut to: the `fcntl` write lock, one `stat` of the path, a comparison and a decode of the
+//! header in a mapping kept open ([`crate::mapping`]), memory stores of only the bytes that
+//! change (rows, then live head / PDP prep / CDP prep / row pointers, see
+//! [`crate::update::write_dirty_with`] for why in that order) and the unlock. Per cached file
+//! it keeps the open handle, its mapping, the parsed model without data
+//! ([`Rrd::parse_header`]) and the raw bytes of its definitions (static head, DS and RRA
+//! definitions).
 //!
 //! Validation, every update, because rrdtool, Cacti or `rrdtool tune` may change or replace
-//! the file between two of ours:
+//! the file between two of ours, all under the lock (so no cooperating writer can change the
+//! file between the check and our writes):
 //! - the path's device, inode and size must still be those of the open handle (a file replaced
 //!   by a rename, deleted or truncated is dropped from the cache and opened afresh, so its
-//!   errors are exactly those of [`crate::update::update_file`]);
-//! - under the lock the header is read again (one `pread`, ~3 KB for an MRTG file): if the
-//!   definitions' bytes are unchanged only the live part (last update, PDP and CDP prep, row
-//!   pointers) is decoded into the cached model, otherwise the header is parsed anew.
+//!   errors are exactly those of [`crate::update::update_file`]); only then is the mapping
+//!   touched;
+//! - if the definitions' bytes are unchanged only the live part (last update, PDP and CDP
+//!   prep, row pointers) is decoded into the cached model, otherwise the header is parsed anew.
 //!
-//! Timestamps are not used to skip the re-read: Linux file times are coarse (one clock tick),
-//! so a write by another process in the same tick as ours would go unseen. The re-read is one
-//! system call of a few KB, already in the page cache.
+//! Timestamps are not used to skip the header decode: Linux file times are coarse (one clock
+//! tick), so a write by another process in the same tick as ours would go unseen.
+//!
+//! As with any long-lived shared mapping, the file's mtime moves when the kernel next writes
+//! the dirty pages back (at most `vm.dirty_expire_centisecs`, 30 s by default, late), not at
+//! each update; the update times that matter are in the file itself.
 //!
 //! The lock is held only during the update, as rrdtool does. Eviction is least recently used
-//! at a fixed capacity (each entry holds one file descriptor).
+//! at a fixed capacity (each entry holds one file descriptor and one mapping).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::fs::File;
-use std::os::unix::fs::{FileExt as _, MetadataExt as _};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::MetadataExt as _;
+use std::path::Path;
 
 use crate::error::{Error, os_message};
 use crate::format::Rrd;
-use crate::update::{Dirty, UpdateOptions, lock_whole_file, read_header_bytes, write_dirty};
+use crate::mapping::Mapping;
+use crate::update::{Dirty, UpdateOptions, lock_whole_file, write_dirty_with};
 
 /// Default number of files kept open: the poller pattern of a few thousand files per step.
 pub const DEFAULT_CAPACITY: usize = 4096;
@@ -40,6 +48,7 @@ pub const DEFAULT_CAPACITY: usize = 4096;
 #[derive(Debug)]
 struct Entry {
     file: File,
+    map: Mapping,
     dev: u64,
     ino: u64,
     len: u64,
@@ -50,14 +59,41 @@ struct Entry {
     tick: u64,
 }
 
+impl Entry {
+    /// True when the file's `header` bytes still match the cached model: the same definitions,
+    /// last update time and row pointers. Whatever another writer does moves one of them: an
+    /// update must advance the last update time, `tune` edits a definition, and a file
+    /// replaced or resized was already caught by [`FileCache::still_valid`].
+    fn is_current(&self, header: &[u8]) -> bool {
+        let rrd = &self.rrd;
+        let word = |at: usize| header.get(at..at + 8).and_then(|b| b.try_into().ok()).map(i64::from_le_bytes);
+        let live = self.defs.len();
+        let rows = rrd.header_size() - 8 * rrd.cur_row.len();
+        header.get(..live) == Some(self.defs.as_slice())
+            && word(live) == Some(rrd.live.last_up)
+            && (!rrd.version.has_usec() || word(live + 8) == Some(rrd.live.last_up_usec))
+            && rrd.cur_row.iter().enumerate().all(|(i, row)| word(rows + 8 * i) == Some(*row as i64))
+    }
+}
+
+/// What [`FileCache::lock_cached`] found for a path.
+enum Lookup<'a> {
+    /// An entry, locked and still valid, and the cache's counters.
+    Hit(&'a mut Entry, &'a mut CacheStats),
+    /// An entry the path no longer names (not locked); to be dropped.
+    Stale,
+    /// No entry.
+    Miss,
+}
+
 /// A bounded cache of open RRD files, least recently used out first.
 #[derive(Debug)]
 pub struct FileCache {
     capacity: usize,
-    entries: HashMap<PathBuf, Entry>,
-    lru: BTreeMap<u64, PathBuf>,
+    /// By path, as bytes (hashing a `Path` walks its components: measurably slower).
+    entries: HashMap<OsString, Entry>,
+    lru: BTreeMap<u64, OsString>,
     tick: u64,
-    buf: Vec<u8>,
     stats: CacheStats,
 }
 
@@ -85,14 +121,7 @@ impl Default for FileCache {
 impl FileCache {
     /// An empty cache keeping at most `capacity` files open (0: open and close per update).
     pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            entries: HashMap::new(),
-            lru: BTreeMap::new(),
-            tick: 0,
-            buf: Vec::new(),
-            stats: CacheStats::default(),
-        }
+        Self { capacity, entries: HashMap::new(), lru: BTreeMap::new(), tick: 0, stats: CacheStats::default() }
     }
 
     /// Files open now.
@@ -117,41 +146,40 @@ impl FileCache {
     }
 
     fn remove(&mut self, path: &Path) -> Option<Entry> {
-        let entry = self.entries.remove(path)?;
+        let entry = self.entries.remove(path.as_os_str())?;
         self.lru.remove(&entry.tick);
         Some(entry)
     }
 
-    /// The entry for `path` if the path still names the same file of the same size.
-    fn take_valid(&mut self, path: &Path) -> Option<Entry> {
-        let entry = self.remove(path)?;
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.dev() == entry.dev && meta.ino() == entry.ino && meta.len() == entry.len => {
-                self.stats.hits += 1;
-                Some(entry)
-            }
-            _ => {
-                self.stats.invalidated += 1;
-                None
-            }
-        }
+    /// True when `path` still names the file `entry` holds, at the size it was mapped with.
+    ///
+    /// Asks for no file times: since Linux 6.13, reading a file's times makes its next change
+    /// store a fine-grained time, which costs our own next write an inode update (multigrain
+    /// timestamps).
+    fn still_valid(path: &Path, entry: &Entry) -> bool {
+        use rustix::fs::{AtFlags, CWD, StatxFlags, makedev, statx};
+        matches!(statx(CWD, path, AtFlags::empty(), StatxFlags::INO | StatxFlags::SIZE),
+            Ok(st) if makedev(st.stx_dev_major, st.stx_dev_minor) == entry.dev
+                && st.stx_ino == entry.ino && st.stx_size == entry.len)
     }
 
-    /// Opens and parses the file as [`crate::update::update_file`] does, with its errors.
-    fn open(&mut self, path: &Path) -> Result<Entry, Error> {
+    /// Opens, locks and parses the file as [`crate::update::update_file`] does, with its errors.
+    fn open_locked(&mut self, path: &Path) -> Result<Entry, Error> {
+        let name = || path.display().to_string();
         self.stats.opens += 1;
-        let name = path.display().to_string();
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .open(path)
-            .map_err(|e| Error::Open { path: name.clone(), message: os_message(&e) })?;
+            .map_err(|e| Error::Open { path: name(), message: os_message(&e) })?;
+        lock_whole_file(&file).map_err(|source| Error::Update { path: name(), source })?;
         let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
         let meta = file.metadata().map_err(io_err)?;
-        let buf = read_header_bytes(&file, meta.len()).map_err(io_err)?;
-        let rrd = Rrd::parse_header(&buf, meta.len()).map_err(|source| Error::Format { path: name, source })?;
-        let defs = buf.get(..rrd.live_head_offset()).unwrap_or_default().to_vec();
-        Ok(Entry { file, dev: meta.dev(), ino: meta.ino(), len: meta.len(), rrd, defs, tick: 0 })
+        let len = meta.len();
+        let map = Mapping::new(&file, len).map_err(io_err)?;
+        let rrd = Rrd::parse_header(map.bytes(), len).map_err(|source| Error::Format { path: name(), source })?;
+        let defs = map.bytes().get(..rrd.live_head_offset()).unwrap_or_default().to_vec();
+        Ok(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0 })
     }
 
     fn insert(&mut self, path: &Path, mut entry: Entry) {
@@ -165,8 +193,8 @@ impl FileCache {
         }
         self.tick += 1;
         entry.tick = self.tick;
-        self.lru.insert(self.tick, path.to_path_buf());
-        self.entries.insert(path.to_path_buf(), entry);
+        self.lru.insert(self.tick, path.as_os_str().to_owned());
+        self.entries.insert(path.as_os_str().to_owned(), entry);
     }
 
     /// `rrdtool update FILE [options] READING...` through the cache: the same result, file
@@ -178,69 +206,82 @@ impl FileCache {
         options: UpdateOptions<'_>,
         readings: &[S],
     ) -> Result<(), Error> {
-        let mut entry = match self.take_valid(path) {
-            Some(entry) => entry,
-            None => self.open(path)?,
-        };
-        let result = self.update_entry(path, &mut entry, options, readings);
         // A file we could not read or write is not kept; a refused reading leaves it valid.
-        if matches!(result, Ok(()) | Err(Error::Update { .. })) {
+        let keep = |result: &Result<(), Error>| matches!(result, Ok(()) | Err(Error::Update { .. }));
+        match self.lock_cached(path)? {
+            Lookup::Hit(entry, stats) => {
+                let result = Self::update_locked(stats, path, entry, options, readings);
+                unlock(&entry.file);
+                if !keep(&result) {
+                    self.remove(path);
+                }
+                return result;
+            }
+            Lookup::Stale => {
+                self.remove(path);
+                self.stats.invalidated += 1;
+            }
+            Lookup::Miss => {}
+        }
+        let mut entry = self.open_locked(path)?;
+        let result = Self::update_locked(&mut self.stats, path, &mut entry, options, readings);
+        unlock(&entry.file);
+        if keep(&result) {
             self.insert(path, entry);
         }
         result
     }
 
-    fn update_entry<S: AsRef<str>>(
-        &mut self,
-        path: &Path,
-        entry: &mut Entry,
-        options: UpdateOptions<'_>,
-        readings: &[S],
-    ) -> Result<(), Error> {
-        let name = || path.display().to_string();
-        lock_whole_file(&entry.file).map_err(|source| Error::Update { path: name(), source })?;
-        let result = self.update_locked(path, entry, options, readings);
-        unlock(&entry.file);
-        result
+    /// Looks `path` up; a cached entry is locked, then checked, and marked as used last.
+    fn lock_cached(&mut self, path: &Path) -> Result<Lookup<'_>, Error> {
+        let FileCache { entries, lru, tick, stats, .. } = self;
+        let Some(entry) = entries.get_mut(path.as_os_str()) else { return Ok(Lookup::Miss) };
+        if let Err(source) = lock_whole_file(&entry.file) {
+            // Another writer has it now: the entry stays as good as it was.
+            return Err(Error::Update { path: path.display().to_string(), source });
+        }
+        if !Self::still_valid(path, entry) {
+            unlock(&entry.file);
+            return Ok(Lookup::Stale);
+        }
+        stats.hits += 1;
+        *tick += 1;
+        if let Some(key) = lru.remove(&entry.tick) {
+            lru.insert(*tick, key);
+        }
+        entry.tick = *tick;
+        Ok(Lookup::Hit(entry, stats))
     }
 
-    /// Re-reads the header under the lock, applies the readings and writes the changes.
+    /// Brings the cached model up to date from the mapping, applies the readings and stores
+    /// the changes. The caller holds the lock and has validated the entry.
     fn update_locked<S: AsRef<str>>(
-        &mut self,
+        stats: &mut CacheStats,
         path: &Path,
         entry: &mut Entry,
         options: UpdateOptions<'_>,
         readings: &[S],
     ) -> Result<(), Error> {
         let name = || path.display().to_string();
-        let size = entry.rrd.header_size();
-        self.buf.resize(size, 0);
-        entry.file.read_exact_at(&mut self.buf, 0).map_err(|source| Error::Io {
-            context: "reading",
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let live_at = entry.defs.len();
-        let (defs, live) = self.buf.split_at(live_at.min(size));
-        if defs == entry.defs.as_slice() {
-            entry.rrd.reload_live(live).map_err(|source| Error::Format { path: name(), source })?;
-        } else {
-            self.stats.reparsed += 1;
-            let buf = read_header_bytes(&entry.file, entry.len).map_err(|source| Error::Io {
-                context: "reading",
-                path: path.to_path_buf(),
-                source,
-            })?;
-            entry.rrd = Rrd::parse_header(&buf, entry.len).map_err(|source| Error::Format { path: name(), source })?;
-            entry.defs = buf.get(..entry.rrd.live_head_offset()).unwrap_or_default().to_vec();
+        let bytes = entry.map.bytes();
+        if !entry.is_current(bytes) {
+            match bytes.get(entry.defs.len()..) {
+                Some(live) if bytes.get(..entry.defs.len()) == Some(entry.defs.as_slice()) => {
+                    entry.rrd.reload_live(live).map_err(|source| Error::Format { path: name(), source })?;
+                }
+                _ => {
+                    stats.reparsed += 1;
+                    entry.rrd =
+                        Rrd::parse_header(bytes, entry.len).map_err(|source| Error::Format { path: name(), source })?;
+                    entry.defs = bytes.get(..entry.rrd.live_head_offset()).unwrap_or_default().to_vec();
+                }
+            }
         }
         let mut dirty = Dirty::default();
         let result = entry.rrd.update(options, readings, &mut dirty);
-        write_dirty(&entry.file, &entry.rrd, &dirty).map_err(|source| Error::Io {
-            context: "writing",
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let map = &mut entry.map;
+        write_dirty_with(&entry.rrd, &dirty, |bytes, offset| map.write_at(bytes, offset))
+            .map_err(|source| Error::Io { context: "writing", path: path.to_path_buf(), source })?;
         result.map_err(|source| Error::Update { path: name(), source })
     }
 }

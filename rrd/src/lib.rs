@@ -15,6 +15,7 @@
 //! - [`fetch`]: `rrdtool fetch`: RRA selection, time alignment, ring reading, its CLI and output.
 //! - [`info`]: `rrdtool info` output.
 //! - `lock`: rrdtool's fcntl file locks (exclusive for writers, shared for readers).
+//! - `mapping`: a shared writable mapping of a file for the cache (the crate's only unsafe code).
 //! - [`dump`]: `rrdtool dump` XML output.
 //! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
 //! - [`update`]: `rrdtool update`: the PDP/CDP update pipeline, bit for bit as rrdtool 1.7.2,
@@ -38,6 +39,7 @@ pub mod format;
 pub mod info;
 pub mod lastupdate;
 pub(crate) mod lock;
+mod mapping;
 pub mod numfmt;
 pub mod restore;
 pub mod strnum;

@@ -588,11 +588,13 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
         .write(true)
         .open(path)
         .map_err(|e| Error::Open { path: name.clone(), message: os_message(&e) })?;
+    // Locked before reading, as rrdtool 1.7's rrd_open: a header read unlocked could be one
+    // another writer is about to change.
+    lock_whole_file(&file).map_err(|source| Error::Update { path: name.clone(), source })?;
     let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
     let len = file.metadata().map_err(io_err)?.len();
     let buf = read_header_bytes(&file, len).map_err(io_err)?;
     let mut rrd = Rrd::parse_header(&buf, len).map_err(|source| Error::Format { path: name.clone(), source })?;
-    lock_whole_file(&file).map_err(|source| Error::Update { path: name.clone(), source })?;
     let mut dirty = Dirty::default();
     let result = rrd.update(options, readings, &mut dirty);
     write_dirty(&file, &rrd, &dirty).map_err(|source| Error::Io {
@@ -625,16 +627,26 @@ pub(crate) fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8
     Ok(buf)
 }
 
-/// Writes the regions `dirty` names from `rrd` to `file` with positioned writes: first the
+/// Writes the regions `dirty` names from `rrd` to `file` with positioned writes, in the order
+/// [`write_dirty_with`] explains.
+pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()> {
+    write_dirty_with(rrd, dirty, |bytes, offset| file.write_all_at(bytes, offset))
+}
+
+/// Writes the regions `dirty` names from `rrd` through `write_at(bytes, offset)`: first the
 /// rows, then the live head through the row pointers in one write.
 ///
 /// The order is what keeps a file valid when the process dies between two writes (each
-/// `pwrite` to the page cache either happens whole or not at all when the process is
-/// killed): rows written before the header only replace the oldest rows of each RRA's ring,
-/// beyond `cur_row`, and the old header still describes a consistent file; once the header
-/// write lands, `cur_row` points at rows already written. The other order could leave a
-/// `cur_row` pointing at a stale row whose CDP prep was already consumed.
-pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()> {
+/// `pwrite` to the page cache, or store to a shared mapping, survives the process): rows
+/// written before the header only replace the oldest rows of each RRA's ring, beyond
+/// `cur_row`, and the old header still describes a consistent file; once the header write
+/// lands, `cur_row` points at rows already written. The other order could leave a `cur_row`
+/// pointing at a stale row whose CDP prep was already consumed.
+pub(crate) fn write_dirty_with(
+    rrd: &Rrd,
+    dirty: &Dirty,
+    mut write_at: impl FnMut(&[u8], u64) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let ds_cnt = rrd.ds.len();
     let header = rrd.header_size() as u64;
     let mut buf = Vec::with_capacity(ds_cnt * 8);
@@ -644,8 +656,10 @@ pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()>
             buf.extend_from_slice(&v.to_le_bytes());
         }
         let offset = header + (rrd.rra_data_start(r) as u64 + row * ds_cnt as u64) * 8;
-        file.write_all_at(&buf, offset)?;
+        write_at(&buf, offset)?;
     }
+    // Stores to a mapping must not be reordered past the header's.
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
     if dirty.header {
         let mut bytes = Vec::with_capacity(rrd.header_size() - rrd.live_head_offset());
         rrd.live.write(&mut bytes, rrd.version.has_usec());
@@ -658,7 +672,7 @@ pub fn write_dirty(file: &File, rrd: &Rrd, dirty: &Dirty) -> std::io::Result<()>
         for row in &rrd.cur_row {
             bytes.extend_from_slice(&row.to_le_bytes());
         }
-        file.write_all_at(&bytes, rrd.live_head_offset() as u64)?;
+        write_at(&bytes, rrd.live_head_offset() as u64)?;
     }
     Ok(())
 }
