@@ -1,5 +1,5 @@
 //! The poller's fast path: a bounded cache of open RRD files for many files updated once per
-//! step each, and [`update_many`], a batch of updates across files.
+//! step each (batches across files and threads: [`crate::batch`]).
 //!
 //! What rrdtool does per update (open, map, parse the whole header, lock, write, unmap, close)
 //! is cut to: the `fcntl` write lock, one `stat` of the path, a comparison and a decode of the
@@ -124,6 +124,11 @@ impl FileCache {
         Self { capacity, entries: HashMap::new(), lru: BTreeMap::new(), tick: 0, stats: CacheStats::default() }
     }
 
+    /// Most files kept open.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Files open now.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -167,11 +172,13 @@ impl FileCache {
     fn open_locked(&mut self, path: &Path) -> Result<Entry, Error> {
         let name = || path.display().to_string();
         self.stats.opens += 1;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::Open { path: name(), message: os_message(&e) })?;
+        let file = loop {
+            match open_no_atime(path) {
+                // Out of descriptors (a low `ulimit -n`): close the oldest file and try again.
+                Err(e) if is_out_of_descriptors(&e) && !self.entries.is_empty() => self.evict_oldest(),
+                result => break result.map_err(|e| Error::Open { path: name(), message: os_message(&e) })?,
+            }
+        };
         lock_whole_file(&file).map_err(|source| Error::Update { path: name(), source })?;
         let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
         let meta = file.metadata().map_err(io_err)?;
@@ -182,14 +189,19 @@ impl FileCache {
         Ok(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0 })
     }
 
+    fn evict_oldest(&mut self) {
+        if let Some((_, oldest)) = self.lru.pop_first() {
+            self.entries.remove(&oldest);
+            self.stats.evicted += 1;
+        }
+    }
+
     fn insert(&mut self, path: &Path, mut entry: Entry) {
         if self.capacity == 0 {
             return;
         }
-        while self.entries.len() >= self.capacity {
-            let Some((_, oldest)) = self.lru.pop_first() else { break };
-            self.entries.remove(&oldest);
-            self.stats.evicted += 1;
+        while self.entries.len() >= self.capacity && !self.entries.is_empty() {
+            self.evict_oldest();
         }
         self.tick += 1;
         entry.tick = self.tick;
@@ -211,7 +223,7 @@ impl FileCache {
         match self.lock_cached(path)? {
             Lookup::Hit(entry, stats) => {
                 let result = Self::update_locked(stats, path, entry, options, readings);
-                unlock(&entry.file);
+                crate::lock::unlock(&entry.file);
                 if !keep(&result) {
                     self.remove(path);
                 }
@@ -225,7 +237,7 @@ impl FileCache {
         }
         let mut entry = self.open_locked(path)?;
         let result = Self::update_locked(&mut self.stats, path, &mut entry, options, readings);
-        unlock(&entry.file);
+        crate::lock::unlock(&entry.file);
         if keep(&result) {
             self.insert(path, entry);
         }
@@ -241,7 +253,7 @@ impl FileCache {
             return Err(Error::Update { path: path.display().to_string(), source });
         }
         if !Self::still_valid(path, entry) {
-            unlock(&entry.file);
+            crate::lock::unlock(&entry.file);
             return Ok(Lookup::Stale);
         }
         stats.hits += 1;
@@ -286,26 +298,37 @@ impl FileCache {
     }
 }
 
-/// Releases the write lock taken by [`lock_whole_file`].
-fn unlock(file: &File) {
-    use nix::fcntl::{FcntlArg, fcntl};
-    let lock = nix::libc::flock {
-        l_type: nix::libc::F_UNLCK as i16,
-        l_whence: nix::libc::SEEK_SET as i16,
-        l_start: 0,
-        l_len: 0,
-        l_pid: 0,
-    };
-    // Closing the file would release it too; a failure here leaves nothing to undo.
-    let _ = fcntl(file, FcntlArg::F_SETLK(&lock));
+/// Opens `path` for reading and writing without access time updates where allowed (the
+/// file's owner): mapping a file otherwise stamps its access time, a journal write made while
+/// the process's memory map is locked, which stalls every other thread's page faults and
+/// mappings. Files of other owners open as usual.
+fn open_no_atime(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let open = |flags| std::fs::OpenOptions::new().read(true).write(true).custom_flags(flags).open(path);
+    match open(nix::libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(nix::libc::EPERM) => open(0),
+        result => result,
+    }
 }
 
-/// A batch of updates across files, in order, through `cache`: per file its readings (as
-/// `rrdtool update FILE READING...`), and per file the result. One bad file never stops the
-/// others.
-pub fn update_many<P: AsRef<Path>, S: AsRef<str>>(
-    cache: &mut FileCache,
-    batch: &[(P, Vec<S>)],
-) -> Vec<Result<(), Error>> {
-    batch.iter().map(|(path, readings)| cache.update(path.as_ref(), UpdateOptions::default(), readings)).collect()
+fn is_out_of_descriptors(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(nix::libc::EMFILE | nix::libc::ENFILE))
+}
+
+/// Raises this process's soft limit of open files to its hard limit, as long-running servers
+/// do, so that a cache of thousands of files fits; returns the limit now in force. The usual
+/// soft limit of 1024 would otherwise make the cache close and reopen files.
+pub fn raise_open_file_limit() -> u64 {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => {
+            if setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+                hard
+            } else {
+                soft
+            }
+        }
+        Ok((soft, _)) => soft,
+        Err(_) => 0,
+    }
 }

@@ -14,14 +14,15 @@
 //! - [`attime`]: the at-style times of `--start` (`now`, `N`, epoch, `now-1d`, `-1h`).
 //! - [`fetch`]: `rrdtool fetch`: RRA selection, time alignment, ring reading, its CLI and output.
 //! - [`info`]: `rrdtool info` output.
-//! - `lock`: rrdtool's fcntl file locks (exclusive for writers, shared for readers).
+//! - `lock`: rrdtool's fcntl file locks (exclusive for writers, shared for readers), per open file.
 //! - `mapping`: a shared writable mapping of a file for the cache (the crate's only unsafe code).
 //! - [`dump`]: `rrdtool dump` XML output.
 //! - [`numfmt`]: C's `%0.10e` number formatting and local-time formatting as rrdtool prints them.
 //! - [`update`]: `rrdtool update`: the PDP/CDP update pipeline, bit for bit as rrdtool 1.7.2,
 //!   and writing back only the changed bytes under rrdtool's `fcntl` lock.
 //! - [`cache`]: the poller's fast path: a bounded cache of open files (headers parsed once,
-//!   re-validated under the lock each update) and `update_many`, a batch of updates across files.
+//!   re-validated under the lock each update).
+//! - [`batch`]: batches of updates across files, spread over worker threads by file.
 //! - [`strnum`]: rrdtool's own number conversion (`rrd_strtod`) and counter differences (`rrd_diff`).
 //! - [`lastupdate`]: `rrdtool lastupdate`, `first` and `last`.
 //! - [`restore`]: `rrdtool restore`: dump XML back into a file (hand XML reader, rrdtool's tag order and errors).
@@ -29,6 +30,7 @@
 //! - [`error`]: the error types, with rrdtool's message texts.
 
 pub mod attime;
+pub mod batch;
 pub mod cache;
 pub mod create;
 pub mod dump;

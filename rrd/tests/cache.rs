@@ -2,7 +2,8 @@
 //! streams through the cache and through rrdtool on copies of one file give byte-identical
 //! files and the same errors, also when rrdtool updates or tunes the file between two of our
 //! cached updates, when the file is replaced or truncated under us, and when the cache evicts.
-//! And crash safety: a process updating through the cache, SIGKILLed at random moments, never
+//! Batches spread over worker threads give the same files and errors as rrdtool run in batch
+//! order, also with two names for one file in a batch. And crash safety: a process updating through the cache, SIGKILLed at random moments, never
 //! leaves a file that rrdtool rejects.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{have_rrdtool, rrdtool, rrdtool_ok};
-use rrd::cache::{FileCache, update_many};
+use rrd::batch::ParallelCache;
+use rrd::cache::FileCache;
 use rrd::update::UpdateOptions;
 
 const START: i64 = 1_000_000_200;
@@ -303,8 +305,8 @@ fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
         ("good2.rrd", vec![format!("{}:5:10", START + 60), format!("{}:6:20", START + 120)]),
     ];
     let ours_batch: Vec<(PathBuf, Vec<String>)> = batch.iter().map(|(n, r)| (pairs.ours(n), r.clone())).collect();
-    let mut cache = FileCache::default();
-    let results = update_many(&mut cache, &ours_batch);
+    let mut cache = ParallelCache::new(2, 100);
+    let results = cache.update_many(&ours_batch);
     assert_eq!(results.len(), batch.len());
     for ((name, readings), result) in batch.iter().zip(&results) {
         let expected = pairs.rrdtool_update(&pairs.theirs, name, readings);
@@ -320,6 +322,51 @@ fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
     assert_eq!(cache.len(), 3);
 }
 
+#[test]
+fn parallel_batches_give_rrdtools_bytes_in_batch_order() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    let names: Vec<String> = (0..40).map(|i| format!("p{i}.rrd")).collect();
+    for (i, name) in names.iter().enumerate() {
+        pairs.create(name, if i % 3 == 0 { MRTG } else { SMALL });
+    }
+    let mut cache = ParallelCache::new(3, 12);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut counters = vec![[0u64; 2]; names.len()];
+    let mut t = vec![START; names.len()];
+    for step in 0..8 {
+        // Each file twice per batch (two readings in order), once under a second name, and a
+        // batch large enough for the workers; capacity 12 for 40 files also evicts.
+        let mut batch: Vec<(String, Vec<String>)> = Vec::new();
+        for round in 0..2 {
+            for (i, name) in names.iter().enumerate() {
+                t[i] += if i % 3 == 0 { 300 } else { 60 } - 10 + rng.below(21) as i64;
+                let r = reading(&mut rng, t[i], &mut counters[i]);
+                let alias = if (i + round + step) % 4 == 0 { format!("./{name}") } else { name.clone() };
+                batch.push((alias, vec![r]));
+            }
+        }
+        // Some refused readings too: not after the last update.
+        batch.push((names[1].clone(), vec![format!("{}:1:2", START)]));
+        let expected: Vec<String> = batch.iter().map(|(n, r)| pairs.rrdtool_update(&pairs.theirs, n, r)).collect();
+        let ours_batch: Vec<(PathBuf, Vec<String>)> =
+            batch.iter().map(|(n, r)| (pairs.ours.join(n), r.clone())).collect();
+        let results = cache.update_many(&ours_batch);
+        for (((name, _), want), got) in batch.iter().zip(&expected).zip(&results) {
+            let got = got.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+            let got = got.replace(&format!("{}/", pairs.ours.display()), "");
+            assert_eq!(&got, want, "step {step}, {name}");
+        }
+    }
+    for name in &names {
+        pairs.assert_same(name, "parallel batches");
+    }
+    let stats = cache.stats();
+    assert!(stats.evicted > 0 && cache.len() <= 12, "{stats:?}");
+}
+
 /// With `RRD_CRASH_CHILD=DIR` this test is the victim of the crash test: it updates every
 /// file in DIR through the cache, step after step, until killed (bounded to 60 s).
 #[test]
@@ -328,19 +375,24 @@ fn crash_child() {
     let dir = PathBuf::from(dir);
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
-    let mut cache = FileCache::default();
+    // Batches of two updates per file: large enough for the two workers.
+    let mut cache = ParallelCache::new(2, 4096);
     let started = Instant::now();
     let mut rng = Rng(std::process::id() as u64 | 1);
     // Each run goes on from the files' own last updates, where the killed one stopped.
     let mut last: Vec<i64> = names.iter().map(|p| rrd::Rrd::load(p).unwrap().live.last_up).collect();
     while started.elapsed() < Duration::from_secs(60) {
-        for (path, last) in names.iter().zip(&mut last) {
-            // Several steps at once now and then (more rows per update).
-            let t = *last + 60 * (1 + rng.below(3) as i64);
-            *last = t;
-            let value = t / 7;
-            let r = format!("{t}:{value}:{}", value * 3);
-            let result = cache.update(path, UpdateOptions::default(), &[r]);
+        let mut batch = Vec::new();
+        for _ in 0..2 {
+            for (path, last) in names.iter().zip(&mut last) {
+                // Several steps at once now and then (more rows per update).
+                let t = *last + 60 * (1 + rng.below(3) as i64);
+                *last = t;
+                let value = t / 7;
+                batch.push((path.clone(), vec![format!("{t}:{value}:{}", value * 3)]));
+            }
+        }
+        for result in cache.update_many(&batch) {
             assert!(result.is_ok(), "{result:?}");
         }
     }
@@ -405,4 +457,51 @@ fn killed_during_updates_never_leaves_a_file_rrdtool_rejects() {
 fn nix_kill(pid: u32) {
     let status = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
     assert!(status.success());
+}
+
+/// With `RRD_FD_LIMIT_CHILD=DIR` this test runs with a soft limit of 40 open files and updates
+/// the 100 files in DIR through a cache of 1,000 twice over: every update must succeed, the
+/// cache closing its oldest files when the process runs out of descriptors.
+#[test]
+fn fd_limit_child() {
+    let Some(dir) = std::env::var_os("RRD_FD_LIMIT_CHILD") else { return };
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+    setrlimit(Resource::RLIMIT_NOFILE, 40, hard).unwrap();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let mut cache = FileCache::new(1000);
+    for step in 1..=2 {
+        for path in &names {
+            let r = format!("{}:{}:{}", START + 60 * step, step * 10, step * 20);
+            cache.update(path, UpdateOptions::default(), &[r]).unwrap();
+        }
+    }
+    assert!(cache.stats().evicted > 0 && cache.len() < 40, "{:?}", cache.stats());
+}
+
+#[test]
+fn a_low_open_file_limit_closes_files_instead_of_failing() {
+    if !have_rrdtool() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut args = vec!["create", "a.rrd"];
+    args.extend_from_slice(SMALL);
+    rrdtool_ok(tmp.path(), &args);
+    for i in 0..100 {
+        std::fs::copy(tmp.path().join("a.rrd"), tmp.path().join(format!("f{i:03}.rrd"))).unwrap();
+    }
+    std::fs::remove_file(tmp.path().join("a.rrd")).unwrap();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "fd_limit_child", "--nocapture", "--test-threads=1"])
+        .env("RRD_FD_LIMIT_CHILD", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for i in 0..100 {
+        let rrd = rrd::Rrd::load(tmp.path().join(format!("f{i:03}.rrd"))).unwrap();
+        assert_eq!(rrd.live.last_up, START + 120);
+    }
 }
