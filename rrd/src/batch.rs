@@ -23,7 +23,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 
-use crate::cache::{CacheStats, DEFAULT_CAPACITY, FileCache};
+use crate::cache::{CacheStats, FileCache, default_capacity};
 use crate::error::Error;
 use crate::update::UpdateOptions;
 
@@ -66,10 +66,10 @@ impl ParallelCache {
         ParallelCache { shards, owners: HashMap::new(), reserved_fds: 0 }
     }
 
-    /// One worker per available core (at most 8), [`DEFAULT_CAPACITY`] files in all.
+    /// One worker per available core (at most 8), [`default_capacity`] files in all.
     pub fn with_available_parallelism() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Self::new(cores.min(MAX_WORKERS), DEFAULT_CAPACITY)
+        Self::new(cores.min(MAX_WORKERS), default_capacity())
     }
 
     /// Worker threads a large batch uses.
@@ -94,6 +94,7 @@ impl ParallelCache {
             opens: sum.opens + s.opens,
             invalidated: sum.invalidated + s.invalidated,
             evicted: sum.evicted + s.evicted,
+            uncached: sum.uncached + s.uncached,
             reparsed: sum.reparsed + s.reparsed,
         })
     }

@@ -27,22 +27,45 @@
 //! the dirty pages back (at most `vm.dirty_expire_centisecs`, 30 s by default, late), not at
 //! each update; the update times that matter are in the file itself.
 //!
-//! The lock is held only during the update, as rrdtool does. Eviction is least recently used
-//! at a fixed capacity (each entry holds one file descriptor and one mapping).
+//! The lock is held only during the update, as rrdtool does.
+//!
+//! Capacity: each entry holds one file descriptor and one mapping, so the default follows the
+//! open-file limit (and stays well below the kernel's 65,530 mappings per process). When the
+//! cache is full, a new file takes the place of the least recently used one only if that one
+//! has been idle for a while (10 minutes by default); otherwise the new file is updated the
+//! plain way ([`crate::update::update_file`]) without being cached. Plain LRU would evict on
+//! every update when a poller cycles through more files than fit (each file's update would
+//! pay a map and an unmap); this way the files cached stay cached, and files that stop being
+//! updated make room.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::fs::File;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, os_message};
 use crate::format::Rrd;
 use crate::mapping::Mapping;
 use crate::update::{Dirty, UpdateOptions, lock_whole_file, write_dirty_with};
 
-/// Default number of files kept open: the poller pattern of a few thousand files per step.
-pub const DEFAULT_CAPACITY: usize = 4096;
+/// Files left for other uses of descriptors than cached files.
+const RESERVED_FDS: u64 = 256;
+
+/// Most files a default cache keeps open (each is one of the process's 65,530 mappings).
+const MAX_DEFAULT_CAPACITY: u64 = 32_768;
+
+/// How long the least recently used file must have been idle before a new file replaces it.
+pub const DEFAULT_IDLE_EVICTION: Duration = Duration::from_secs(600);
+
+/// The default capacity: what the open-file limit allows (see [`raise_open_file_limit`]),
+/// at most 32,768 files.
+pub fn default_capacity() -> usize {
+    use nix::sys::resource::{Resource, getrlimit};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE).map_or(1024, |(soft, _)| soft);
+    usize::try_from(soft.saturating_sub(RESERVED_FDS).clamp(64, MAX_DEFAULT_CAPACITY)).unwrap_or(64)
+}
 
 /// One open file with its parsed header.
 #[derive(Debug)]
@@ -57,6 +80,8 @@ struct Entry {
     defs: Vec<u8>,
     /// Last use, the key of this entry in [`FileCache::lru`].
     tick: u64,
+    /// Last use, in time.
+    used: Instant,
 }
 
 impl Entry {
@@ -86,10 +111,11 @@ enum Lookup<'a> {
     Miss,
 }
 
-/// A bounded cache of open RRD files, least recently used out first.
+/// A bounded cache of open RRD files.
 #[derive(Debug)]
 pub struct FileCache {
     capacity: usize,
+    idle_eviction: Duration,
     /// By path, as bytes (hashing a `Path` walks its components: measurably slower).
     entries: HashMap<OsString, Entry>,
     lru: BTreeMap<u64, OsString>,
@@ -106,22 +132,38 @@ pub struct CacheStats {
     pub opens: u64,
     /// Entries dropped because the path no longer named the same file of the same size.
     pub invalidated: u64,
-    /// Entries closed to stay within the capacity.
+    /// Entries closed to make room (idle ones, or when out of file descriptors).
     pub evicted: u64,
+    /// Updates done without the cache because it was full of files in use.
+    pub uncached: u64,
     /// Cached headers whose definitions changed under us (parsed anew).
     pub reparsed: u64,
 }
 
 impl Default for FileCache {
     fn default() -> Self {
-        Self::new(DEFAULT_CAPACITY)
+        Self::new(default_capacity())
     }
 }
 
 impl FileCache {
     /// An empty cache keeping at most `capacity` files open (0: open and close per update).
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, entries: HashMap::new(), lru: BTreeMap::new(), tick: 0, stats: CacheStats::default() }
+        Self {
+            capacity,
+            idle_eviction: DEFAULT_IDLE_EVICTION,
+            entries: HashMap::new(),
+            lru: BTreeMap::new(),
+            tick: 0,
+            stats: CacheStats::default(),
+        }
+    }
+
+    /// How long the least recently used file must have been idle before a new file replaces
+    /// it in a full cache (zero: always, plain LRU).
+    pub fn with_idle_eviction(mut self, idle: Duration) -> Self {
+        self.idle_eviction = idle;
+        self
     }
 
     /// Most files kept open.
@@ -186,7 +228,7 @@ impl FileCache {
         let map = Mapping::new(&file, len).map_err(io_err)?;
         let rrd = Rrd::parse_header(map.bytes(), len).map_err(|source| Error::Format { path: name(), source })?;
         let defs = map.bytes().get(..rrd.live_head_offset()).unwrap_or_default().to_vec();
-        Ok(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0 })
+        Ok(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0, used: Instant::now() })
     }
 
     fn evict_oldest(&mut self) {
@@ -196,13 +238,21 @@ impl FileCache {
         }
     }
 
-    fn insert(&mut self, path: &Path, mut entry: Entry) {
-        if self.capacity == 0 {
-            return;
+    /// True when a new file may be cached: there is room, or the least recently used file has
+    /// been idle long enough to give its place.
+    fn make_room(&mut self) -> bool {
+        if self.entries.len() < self.capacity {
+            return true;
         }
-        while self.entries.len() >= self.capacity && !self.entries.is_empty() {
+        let idle = self.lru.first_key_value().and_then(|(_, oldest)| self.entries.get(oldest)).map(|e| e.used.elapsed());
+        if self.capacity > 0 && idle.is_some_and(|idle| idle >= self.idle_eviction) {
             self.evict_oldest();
+            return true;
         }
+        false
+    }
+
+    fn insert(&mut self, path: &Path, mut entry: Entry) {
         self.tick += 1;
         entry.tick = self.tick;
         self.lru.insert(self.tick, path.as_os_str().to_owned());
@@ -235,6 +285,10 @@ impl FileCache {
             }
             Lookup::Miss => {}
         }
+        if !self.make_room() {
+            self.stats.uncached += 1;
+            return crate::update::update_file(path, options, readings).map(|_| ());
+        }
         let mut entry = self.open_locked(path)?;
         let result = Self::update_locked(&mut self.stats, path, &mut entry, options, readings);
         crate::lock::unlock(&entry.file);
@@ -262,6 +316,7 @@ impl FileCache {
             lru.insert(*tick, key);
         }
         entry.tick = *tick;
+        entry.used = Instant::now();
         Ok(Lookup::Hit(entry, stats))
     }
 

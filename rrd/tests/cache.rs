@@ -144,8 +144,9 @@ fn poller_streams_with_eviction_give_rrdtools_bytes() {
     for (i, name) in names.iter().enumerate() {
         pairs.create(name, if i % 2 == 0 { MRTG } else { SMALL });
     }
-    // Capacity 4 for 6 files in round robin: every update after the first round evicts.
-    let mut cache = FileCache::new(4);
+    // Capacity 4 for 6 files in round robin, plain LRU: every update after the first round
+    // evicts.
+    let mut cache = FileCache::new(4).with_idle_eviction(Duration::ZERO);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut counters = vec![[0u64; 2]; names.len()];
     let mut t = vec![START; names.len()];
@@ -162,6 +163,21 @@ fn poller_streams_with_eviction_give_rrdtools_bytes() {
     }
     let stats = cache.stats();
     assert!(stats.evicted > 0 && cache.len() <= 4, "{stats:?}");
+
+    // The default policy: the 4 files cached first stay, the other 2 are updated uncached.
+    let mut cache = FileCache::new(4);
+    for _step in 0..10 {
+        for (i, name) in names.iter().enumerate() {
+            t[i] += if i % 2 == 0 { 300 } else { 60 };
+            let r = reading(&mut rng, t[i], &mut counters[i]);
+            assert_eq!(pairs.update_both(&mut cache, name, &[r]), "");
+        }
+    }
+    for name in &names {
+        pairs.assert_same(name, "full cache, files in use");
+    }
+    let stats = cache.stats();
+    assert_eq!((stats.opens, stats.hits, stats.uncached, stats.evicted), (4, 36, 20, 0), "{stats:?}");
 
     // A large capacity: after the first round every update is a hit.
     let mut cache = FileCache::new(100);
@@ -338,7 +354,7 @@ fn parallel_batches_give_rrdtools_bytes_in_batch_order() {
     let mut t = vec![START; names.len()];
     for step in 0..8 {
         // Each file twice per batch (two readings in order), once under a second name, and a
-        // batch large enough for the workers; capacity 12 for 40 files also evicts.
+        // batch large enough for the workers; capacity 12 for 40 files leaves most uncached.
         let mut batch: Vec<(String, Vec<String>)> = Vec::new();
         for round in 0..2 {
             for (i, name) in names.iter().enumerate() {
@@ -363,8 +379,9 @@ fn parallel_batches_give_rrdtools_bytes_in_batch_order() {
     for name in &names {
         pairs.assert_same(name, "parallel batches");
     }
+    // A full cache updates the files it cannot hold uncached.
     let stats = cache.stats();
-    assert!(stats.evicted > 0 && cache.len() <= 12, "{stats:?}");
+    assert!(stats.uncached > 0 && stats.hits > 0 && cache.len() <= 12, "{stats:?}");
 }
 
 /// With `RRD_CRASH_CHILD=DIR` this test is the victim of the crash test: it updates every
