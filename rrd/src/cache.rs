@@ -210,8 +210,10 @@ impl FileCache {
                 && st.stx_ino == entry.ino && st.stx_size == entry.len)
     }
 
-    /// Opens, locks and parses the file as [`crate::update::update_file`] does, with its errors.
-    fn open_locked(&mut self, path: &Path) -> Result<Entry, Error> {
+    /// Opens, locks and parses the file as [`crate::update::update_file`] does, with its errors;
+    /// None for a file with holes (a sparse copy), which is not mapped: on a full disk, a store
+    /// into a hole kills the process (SIGBUS) where a `pwrite` reports "No space left".
+    fn open_locked(&mut self, path: &Path) -> Result<Option<Entry>, Error> {
         let name = || path.display().to_string();
         self.stats.opens += 1;
         let file = loop {
@@ -225,10 +227,14 @@ impl FileCache {
         let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
         let meta = file.metadata().map_err(io_err)?;
         let len = meta.len();
+        if meta.blocks().saturating_mul(512) < len {
+            return Ok(None);
+        }
         let map = Mapping::new(&file, len).map_err(io_err)?;
         let rrd = Rrd::parse_header(map.bytes(), len).map_err(|source| Error::Format { path: name(), source })?;
         let defs = map.bytes().get(..rrd.live_head_offset()).unwrap_or_default().to_vec();
-        Ok(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0, used: Instant::now() })
+        let used = Instant::now();
+        Ok(Some(Entry { file, map, dev: meta.dev(), ino: meta.ino(), len, rrd, defs, tick: 0, used }))
     }
 
     fn evict_oldest(&mut self) {
@@ -244,7 +250,8 @@ impl FileCache {
         if self.entries.len() < self.capacity {
             return true;
         }
-        let idle = self.lru.first_key_value().and_then(|(_, oldest)| self.entries.get(oldest)).map(|e| e.used.elapsed());
+        let idle =
+            self.lru.first_key_value().and_then(|(_, oldest)| self.entries.get(oldest)).map(|e| e.used.elapsed());
         if self.capacity > 0 && idle.is_some_and(|idle| idle >= self.idle_eviction) {
             self.evict_oldest();
             return true;
@@ -285,11 +292,11 @@ impl FileCache {
             }
             Lookup::Miss => {}
         }
-        if !self.make_room() {
+        let fresh = if self.make_room() { self.open_locked(path)? } else { None };
+        let Some(mut entry) = fresh else {
             self.stats.uncached += 1;
             return crate::update::update_file(path, options, readings).map(|_| ());
-        }
-        let mut entry = self.open_locked(path)?;
+        };
         let result = Self::update_locked(&mut self.stats, path, &mut entry, options, readings);
         crate::lock::unlock(&entry.file);
         if keep(&result) {

@@ -299,6 +299,29 @@ fn a_file_replaced_truncated_or_removed_under_the_cache() {
 }
 
 #[test]
+fn a_file_with_holes_is_updated_without_a_mapping() {
+    if !have_rrdtool() {
+        return;
+    }
+    let pairs = Pairs::new();
+    pairs.create("sparse.rrd", MRTG);
+    // A hole in the data area of both copies (it reads as zeros, valid values for rrdtool).
+    for dir in [&pairs.theirs, &pairs.ours] {
+        let file = std::fs::OpenOptions::new().write(true).open(dir.join("sparse.rrd")).unwrap();
+        let flags = nix::fcntl::FallocateFlags::FALLOC_FL_PUNCH_HOLE | nix::fcntl::FallocateFlags::FALLOC_FL_KEEP_SIZE;
+        nix::fcntl::fallocate(&file, flags, 16384, 16384).unwrap();
+    }
+    let mut cache = FileCache::new(10);
+    for step in 1..=3 {
+        let r = format!("{}:{}:{}", START + 300 * step, step * 1000, step * 2000);
+        assert_eq!(pairs.update_both(&mut cache, "sparse.rrd", &[r]), "");
+    }
+    pairs.assert_same("sparse.rrd", "with a hole");
+    let stats = cache.stats();
+    assert!(stats.uncached == 3 && cache.is_empty(), "{stats:?}");
+}
+
+#[test]
 fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
     if !have_rrdtool() {
         return;
