@@ -37,6 +37,7 @@ pub(crate) fn unlock(file: &File) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
