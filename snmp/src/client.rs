@@ -1,7 +1,7 @@
-//! The async SNMP client: one UDP socket per agent, many requests in flight on it, replies
-//! matched to requests by request-id (late or duplicate replies are dropped), timeouts with
-//! retries, and walks by GETNEXT or GETBULK that shrink the bulk size when an agent answers
-//! `tooBig`.
+//! The async SNMP client: many requests in flight on one UDP socket, to one agent or (through
+//! a shared [`Transport`]) to hundreds, replies matched to requests by request-id and source
+//! address (late, duplicate or foreign replies are dropped), timeouts with retries, and walks
+//! by GETNEXT or GETBULK that shrink the bulk size when an agent answers `tooBig`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,7 +13,6 @@ use std::time::Duration;
 use thiserror::Error;
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::error::DecodeError;
 use crate::message::{CommunityMessage, Message, Version};
@@ -79,49 +78,32 @@ impl Response {
     }
 }
 
-type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Response>>>>;
+/// Requests waiting for their reply: by request-id, the agent it went to and where to deliver.
+type Pending = Mutex<HashMap<i64, (SocketAddr, oneshot::Sender<Response>)>>;
 
-/// A client bound to one agent.
+/// One UDP socket and the requests in flight on it, shared by any number of [`Client`]s (one
+/// per agent): a poller reaches hundreds of agents from a few sockets.
 #[derive(Debug)]
-pub struct Client {
-    socket: Arc<UdpSocket>,
-    peer: SocketAddr,
-    config: ClientConfig,
+pub struct Transport {
+    socket: UdpSocket,
     pending: Pending,
     next_request_id: AtomicI32,
-    receiver: JoinHandle<()>,
 }
 
-impl Drop for Client {
-    fn drop(&mut self) {
-        self.receiver.abort();
-    }
-}
-
-impl Client {
-    /// Binds an ephemeral socket of the agent's address family and starts the receiver.
-    pub async fn connect(peer: SocketAddr, config: ClientConfig) -> Result<Client, ClientError> {
-        if config.version == Version::V3 {
-            return Err(ClientError::V3NotSupported);
-        }
-        let bind: SocketAddr = if peer.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { ([0u16; 8], 0).into() };
-        let socket = Arc::new(UdpSocket::bind(bind).await?);
-        socket.connect(peer).await?;
-        let pending: Pending = Arc::default();
-        let receiver = tokio::spawn(receive_loop(socket.clone(), pending.clone()));
+impl Transport {
+    /// Binds an ephemeral socket for agents of `family`'s address family (IPv4 or IPv6) and
+    /// starts receiving; the receiver stops when the last handle to the transport is dropped.
+    pub async fn bind(family: SocketAddr) -> Result<Arc<Transport>, ClientError> {
+        let bind: SocketAddr = if family.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { ([0u16; 8], 0).into() };
+        let socket = UdpSocket::bind(bind).await?;
         // Start request-ids at a value derived from the clock so restarts do not reuse them.
         let seed =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(1);
         let start = (seed & 0x3fff_ffff) as i32 + 1;
-        Ok(Client { socket, peer, config, pending, next_request_id: AtomicI32::new(start), receiver })
-    }
-
-    pub fn peer(&self) -> SocketAddr {
-        self.peer
-    }
-
-    pub fn config(&self) -> &ClientConfig {
-        &self.config
+        let transport =
+            Arc::new(Transport { socket, pending: Mutex::default(), next_request_id: AtomicI32::new(start) });
+        tokio::spawn(receive_loop(Arc::downgrade(&transport)));
+        Ok(transport)
     }
 
     fn next_id(&self) -> i64 {
@@ -135,10 +117,51 @@ impl Client {
         }
     }
 
+    /// Requests now waiting for a reply.
+    pub fn in_flight(&self) -> usize {
+        lock(&self.pending).len()
+    }
+}
+
+/// A client of one agent.
+#[derive(Debug)]
+pub struct Client {
+    transport: Arc<Transport>,
+    peer: SocketAddr,
+    config: ClientConfig,
+}
+
+impl Client {
+    /// A client with a socket of its own.
+    pub async fn connect(peer: SocketAddr, config: ClientConfig) -> Result<Client, ClientError> {
+        Client::with_transport(Transport::bind(peer).await?, peer, config)
+    }
+
+    /// A client sending through `transport`, which must be of the agent's address family.
+    pub fn with_transport(
+        transport: Arc<Transport>,
+        peer: SocketAddr,
+        config: ClientConfig,
+    ) -> Result<Client, ClientError> {
+        if config.version == Version::V3 {
+            return Err(ClientError::V3NotSupported);
+        }
+        Ok(Client { transport, peer, config })
+    }
+
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
     /// Sends one PDU (its request-id is assigned here) and waits for the matching reply,
     /// resending on each timeout up to the configured retries.
     pub async fn request(&self, mut pdu: Pdu<'_>) -> Result<Response, ClientError> {
-        let id = self.next_id();
+        let transport = &self.transport;
+        let id = transport.next_id();
         pdu.request_id = id;
         let message = Message::Community(CommunityMessage {
             version: self.config.version,
@@ -147,10 +170,10 @@ impl Client {
         });
         let bytes = message.to_vec();
         let (tx, mut rx) = oneshot::channel();
-        lock(&self.pending).insert(id, tx);
-        let _guard = PendingGuard { pending: &self.pending, id };
+        lock(&transport.pending).insert(id, (self.peer, tx));
+        let _guard = PendingGuard { pending: &transport.pending, id };
         for _attempt in 0..=self.config.retries {
-            self.socket.send(&bytes).await?;
+            transport.socket.send_to(&bytes, self.peer).await?;
             match tokio::time::timeout(self.config.timeout, &mut rx).await {
                 Ok(Ok(response)) => return Ok(response),
                 Ok(Err(_)) => break,
@@ -209,15 +232,27 @@ impl Drop for PendingGuard<'_> {
     }
 }
 
-async fn receive_loop(socket: Arc<UdpSocket>, pending: Pending) {
+/// Delivers replies to their requests until the transport is gone.
+async fn receive_loop(transport: std::sync::Weak<Transport>) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
-        let n = match socket.recv(&mut buf).await {
-            Ok(n) => n,
-            // ICMP port-unreachable shows up as ECONNREFUSED on a connected socket: keep
-            // waiting so the request times out as net-snmp's does.
-            Err(_) => {
+        let Some(live) = transport.upgrade() else { return };
+        // Wait without holding the transport, so dropping the last client ends this loop.
+        let readable = {
+            let socket = &live.socket;
+            tokio::select! {
+                r = socket.recv_from(&mut buf) => Some(r),
+                () = tokio::time::sleep(Duration::from_secs(1)) => None,
+            }
+        };
+        let (n, from) = match readable {
+            Some(Ok(received)) => received,
+            Some(Err(_)) => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+            None => {
+                drop(live);
                 continue;
             }
         };
@@ -231,9 +266,15 @@ async fn receive_loop(socket: Arc<UdpSocket>, pending: Pending) {
         if !matches!(pdu.pdu_type, PduType::Response | PduType::Report) {
             continue;
         }
-        let Some(tx) = lock(&pending).remove(&pdu.request_id) else {
-            continue;
+        let tx = {
+            let mut pending = lock(&live.pending);
+            // Only the agent the request went to may answer it.
+            match pending.get(&pdu.request_id) {
+                Some((peer, _)) if *peer == from => pending.remove(&pdu.request_id).map(|(_, tx)| tx),
+                _ => None,
+            }
         };
+        let Some(tx) = tx else { continue };
         let _ = tx.send(Response {
             pdu_type: pdu.pdu_type,
             error_status: pdu.error_status,
@@ -459,6 +500,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn agents_share_one_transport() {
+        let transport = Transport::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..3 {
+            let addr = scripted_agent(objects(), false).await;
+            let client = Client::with_transport(transport.clone(), addr, config()).unwrap();
+            tasks.push(tokio::spawn(async move { client.get(&[Oid::from([1, 3, 6, 1, 2, 1, 1, 3, 0])]).await }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap().varbinds[0].value, Value::Integer(3));
+        }
+        assert_eq!(transport.in_flight(), 0);
+    }
+
+    #[tokio::test]
     async fn many_requests_in_flight_on_one_socket() {
         let addr = scripted_agent(objects(), false).await;
         let client = Arc::new(Client::connect(addr, config()).await.unwrap());
@@ -555,6 +611,6 @@ mod tests {
         let err = client.get(&[Oid::from([1, 3])]).await.unwrap_err();
         assert!(matches!(err, ClientError::Timeout(a) if a == addr));
         assert!(started.elapsed() >= Duration::from_millis(100));
-        assert!(client.pending.lock().unwrap().is_empty());
+        assert!(client.transport.in_flight() == 0);
     }
 }
