@@ -2,6 +2,7 @@
 //! family lives in its own module (`netsnmp` for the net-snmp compatible commands).
 
 mod netsnmp;
+mod poller_cli;
 mod rrd_cli;
 
 use std::process::ExitCode;
@@ -15,10 +16,27 @@ SNMP commands (net-snmp's options and output):
 Round-robin databases (rrdtool's arguments and output):
   rrd create|info|dump ...
 
+Poller (data in --data DIR, $OSPREY_DATA or ./osprey-data):
+  [--data DIR] device add|list|show|remove|rediscover ...
+  [--data DIR] poll [--once]
+
 Run `osprey COMMAND -h` for a command's options.";
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    // The global option of the poller's commands: `--data DIR` before the command.
+    let mut data = None;
+    while let Some(first) = argv.first() {
+        if let Some(dir) = first.strip_prefix("--data=") {
+            data = Some(dir.to_string());
+            argv.remove(0);
+        } else if first == "--data" && argv.len() >= 2 {
+            data = Some(argv.remove(1));
+            argv.remove(0);
+        } else {
+            break;
+        }
+    }
     let Some((command, rest)) = argv.split_first() else {
         eprintln!("{USAGE}");
         return ExitCode::from(1);
@@ -33,6 +51,12 @@ fn main() -> ExitCode {
     }
     if command == "rrd" {
         return ExitCode::from(u8::try_from(rrd_cli::run(rest)).unwrap_or(1));
+    }
+    let data_dir = || poller_cli::data_dir(data.as_deref());
+    match command.as_str() {
+        "device" => return ExitCode::from(u8::try_from(poller_cli::device(&data_dir(), rest)).unwrap_or(1)),
+        "poll" => return ExitCode::from(u8::try_from(poller_cli::poll(&data_dir(), rest)).unwrap_or(1)),
+        _ => {}
     }
     if !netsnmp::COMMANDS.iter().any(|(c, _)| c == command) {
         eprintln!("osprey: unknown command '{command}'\n\n{USAGE}");

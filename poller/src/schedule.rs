@@ -1,0 +1,420 @@
+//! Polling every device on its own interval, and the RRD writer the polls feed.
+//!
+//! One async task per poll on a single-threaded runtime, at most [`PollerConfig::concurrency`]
+//! in flight, all sharing a few UDP sockets ([`snmp::client::Transport`]); each device's first
+//! poll is spread over its interval (by a hash of its name) so a fleet does not poll at the
+//! same second. A device still being polled when its next turn comes is skipped for that turn
+//! and logged as an overrun, so a slow or dead device never delays the others. Discovery runs
+//! before a device's first poll, when a poll finds the interfaces changed or the agent
+//! restarted, and every [`PollerConfig::rediscover_every`].
+//!
+//! RRD files are written by one writer thread through [`rrd::batch::ParallelCache`] (files kept
+//! open, several files at once), creating missing files first; the inventory (poll status,
+//! counter state) is written by the polling loop. On stop (SIGTERM) no poll starts, the polls
+//! in flight finish, and the writer writes everything queued before the process exits.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use snmp::client::Transport;
+use snmp::{Client, ClientConfig};
+
+use crate::discovery::discover;
+use crate::error::Error;
+use crate::inventory::{Device, Discovered, Inventory, PollRecord};
+use crate::layout::{RrdFile, create_args, device_dir, files};
+use crate::poll::{poll, unix_now};
+use crate::querier::SnmpQuerier;
+use crate::sample::{Sample, updates};
+use crate::target::resolve;
+
+/// How the poller runs.
+#[derive(Debug, Clone)]
+pub struct PollerConfig {
+    /// The data directory (inventory and RRD files).
+    pub data_dir: PathBuf,
+    /// Poll every device once, then return.
+    pub once: bool,
+    /// Most polls in flight.
+    pub concurrency: usize,
+    /// UDP sockets shared by all devices (per address family).
+    pub sockets: usize,
+    /// Per request attempt.
+    pub timeout: Duration,
+    /// Extra attempts.
+    pub retries: u32,
+    /// Discover every device again this often.
+    pub rediscover_every: Duration,
+    /// How often the inventory is read again for added or removed devices.
+    pub reload_every: Duration,
+}
+
+impl PollerConfig {
+    /// The defaults for `data_dir`.
+    pub fn new(data_dir: &Path) -> Self {
+        PollerConfig {
+            data_dir: data_dir.to_path_buf(),
+            once: false,
+            concurrency: 256,
+            sockets: 4,
+            timeout: Duration::from_secs(2),
+            retries: 1,
+            rediscover_every: Duration::from_secs(6 * 3600),
+            reload_every: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What a run did, for `poll --once` and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Polls that succeeded.
+    pub polled: usize,
+    /// Polls that failed (device down, bad answers).
+    pub failed: usize,
+    /// Discoveries run.
+    pub discovered: usize,
+    /// Readings written to RRD files.
+    pub written: usize,
+    /// Readings rrd refused or could not write.
+    pub write_errors: usize,
+}
+
+/// Writes a line to the poller's log (standard error).
+pub fn log(message: &str) {
+    eprintln!("osprey poll: {message}");
+}
+
+/// One device as the loop keeps it.
+struct Scheduled {
+    device: Device,
+    found: Discovered,
+    files: Vec<RrdFile>,
+    querier: Option<Arc<SnmpQuerier>>,
+    next_due: Instant,
+    polling_since: Option<Instant>,
+    discover: bool,
+    last_discovery: Option<Instant>,
+}
+
+/// What a poll task brings back.
+struct Outcome {
+    name: String,
+    started: Instant,
+    discovered: Option<Discovered>,
+    result: Result<Sample, Error>,
+}
+
+/// A batch of readings for the writer: (file, create arguments if it must be made, reading).
+type WriteJob = Vec<(PathBuf, Vec<String>, String)>;
+
+/// Runs the poller until `stop` is set (or after one round with `once`).
+pub fn run(config: &PollerConfig, stop: &AtomicBool) -> Result<RunReport, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io { path: "async runtime".into(), source })?;
+    let local = tokio::task::LocalSet::new();
+    let (jobs, receiver) = mpsc::channel::<WriteJob>();
+    let writer = std::thread::spawn(move || write_loop(&receiver));
+    let result = local.block_on(&runtime, poll_loop(config, stop, &jobs));
+    drop(jobs);
+    let (written, write_errors) = writer.join().unwrap_or((0, 0));
+    result.map(|report| RunReport { written, write_errors, ..report })
+}
+
+async fn transports(count: usize, family: std::net::SocketAddr) -> Result<Vec<Arc<Transport>>, Error> {
+    let mut all = Vec::with_capacity(count);
+    for _ in 0..count.max(1) {
+        all.push(Transport::bind(family).await.map_err(|e| Error::Snmp(e.to_string()))?);
+    }
+    Ok(all)
+}
+
+async fn poll_loop(
+    config: &PollerConfig,
+    stop: &AtomicBool,
+    jobs: &mpsc::Sender<WriteJob>,
+) -> Result<RunReport, Error> {
+    let mut inventory = Inventory::open(&config.data_dir)?;
+    let v4 = transports(config.sockets, ([127, 0, 0, 1], 0).into()).await?;
+    let v6 = transports(1, ([0u16, 0, 0, 0, 0, 0, 0, 1], 0).into()).await.unwrap_or_default();
+    let mut scheduled: HashMap<String, Scheduled> = HashMap::new();
+    let mut report = RunReport::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next_reload = Instant::now();
+    let mut launched_once = false;
+    loop {
+        let now = Instant::now();
+        if now >= next_reload && !stop.load(Ordering::Relaxed) {
+            reload(&inventory, &mut scheduled, config, &v4, &v6)?;
+            next_reload = now + config.reload_every;
+        }
+        // Start the polls that are due.
+        let round_done = config.once && launched_once;
+        if !(stop.load(Ordering::Relaxed) || round_done) {
+            let mut due: Vec<&mut Scheduled> =
+                scheduled.values_mut().filter(|s| config.once || s.next_due <= now).collect();
+            due.sort_by_key(|s| s.next_due);
+            for s in due {
+                if !config.once {
+                    s.next_due += Duration::from_secs(u64::from(s.device.spec.interval));
+                    // Far behind (the machine slept): resume from now.
+                    if s.next_due < now {
+                        s.next_due = now + Duration::from_secs(u64::from(s.device.spec.interval));
+                    }
+                }
+                if let Some(since) = s.polling_since {
+                    log(&format!(
+                        "overrun: device {} is still being polled after {:.1} s; skipping its turn",
+                        s.device.spec.name,
+                        since.elapsed().as_secs_f64()
+                    ));
+                    continue;
+                }
+                if tasks.len() >= config.concurrency {
+                    log(&format!(
+                        "overrun: {} polls in flight; device {} waits a turn",
+                        tasks.len(),
+                        s.device.spec.name
+                    ));
+                    continue;
+                }
+                let Some(querier) = s.querier.clone() else {
+                    report.failed += 1;
+                    continue;
+                };
+                s.polling_since = Some(now);
+                let rediscover = s.discover || s.last_discovery.is_some_and(|t| t.elapsed() >= config.rediscover_every);
+                let found = s.found.clone();
+                let name = s.device.spec.name.clone();
+                let version = s.device.spec.version;
+                tasks.spawn_local(async move {
+                    let started = Instant::now();
+                    let mut discovered = None;
+                    let found = if rediscover {
+                        match discover(querier.as_ref(), version).await {
+                            Ok(d) => {
+                                discovered = Some(d.clone());
+                                d
+                            }
+                            Err(e) => return Outcome { name, started, discovered: None, result: Err(e) },
+                        }
+                    } else {
+                        found
+                    };
+                    let result = poll(querier.as_ref(), &found, unix_now).await;
+                    Outcome { name, started, discovered, result }
+                });
+            }
+            launched_once = true;
+        }
+        if tasks.is_empty() && (config.once || stop.load(Ordering::Relaxed)) {
+            return Ok(report);
+        }
+        // Wait for a poll to end, the next due time, or a stop check.
+        let next_due = scheduled.values().filter(|s| s.polling_since.is_none()).map(|s| s.next_due).min();
+        let wake =
+            next_due.unwrap_or(now + Duration::from_secs(1)).min(now + Duration::from_millis(200)).min(next_reload);
+        tokio::select! {
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Ok(outcome) = done {
+                    finish(outcome, &mut scheduled, &mut inventory, config, jobs, &mut report)?;
+                }
+            }
+            () = tokio::time::sleep_until(tokio::time::Instant::from_std(wake)) => {}
+        }
+    }
+}
+
+/// Reads the inventory again: new devices are scheduled, removed ones dropped.
+fn reload(
+    inventory: &Inventory,
+    scheduled: &mut HashMap<String, Scheduled>,
+    config: &PollerConfig,
+    v4: &[Arc<Transport>],
+    v6: &[Arc<Transport>],
+) -> Result<(), Error> {
+    let devices = inventory.devices()?;
+    scheduled.retain(|name, _| devices.iter().any(|d| &d.spec.name == name));
+    for (n, device) in devices.into_iter().enumerate() {
+        if let Some(s) = scheduled.get_mut(&device.spec.name) {
+            // Keep the loop's own state; take what others may have changed.
+            s.device.spec = device.spec;
+            continue;
+        }
+        let found = inventory.discovered(&device)?;
+        let querier = match resolve(&device.spec.host, device.spec.port) {
+            Ok(addr) => {
+                let pool = if addr.is_ipv4() { v4 } else { v6 };
+                let transport = pool.get(n % pool.len().max(1)).cloned();
+                let client_config = ClientConfig {
+                    version: device.spec.version.wire(),
+                    community: device.spec.community.as_bytes().to_vec(),
+                    timeout: config.timeout,
+                    retries: config.retries,
+                };
+                transport
+                    .and_then(|t| Client::with_transport(t, addr, client_config).ok())
+                    .map(|client| Arc::new(SnmpQuerier::new(client, device.spec.version)))
+            }
+            Err(e) => {
+                log(&format!("device {}: {e}", device.spec.name));
+                None
+            }
+        };
+        let interval = u64::from(device.spec.interval.max(1));
+        let spread = Duration::from_millis(spread_of(&device.spec.name) % (interval * 1000));
+        scheduled.insert(
+            device.spec.name.clone(),
+            Scheduled {
+                files: files(&found),
+                discover: device.discovered_at.is_none(),
+                found,
+                device,
+                querier,
+                next_due: Instant::now() + spread,
+                polling_since: None,
+                last_discovery: None,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// A stable per-name offset (FNV-1a), so a fleet's polls spread over the interval.
+fn spread_of(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Records a poll's outcome and queues its readings.
+fn finish(
+    outcome: Outcome,
+    scheduled: &mut HashMap<String, Scheduled>,
+    inventory: &mut Inventory,
+    config: &PollerConfig,
+    jobs: &mpsc::Sender<WriteJob>,
+    report: &mut RunReport,
+) -> Result<(), Error> {
+    let Some(s) = scheduled.get_mut(&outcome.name) else { return Ok(()) };
+    s.polling_since = None;
+    if let Some(found) = outcome.discovered {
+        inventory.save_discovery(s.device.id, &found, unix_now() as i64)?;
+        // Reload what was stored: interfaces keep their counter state across discoveries.
+        s.found = inventory.discovered(&s.device)?;
+        s.files = files(&s.found);
+        s.discover = false;
+        s.last_discovery = Some(Instant::now());
+        report.discovered += 1;
+    }
+    let duration = outcome.started.elapsed();
+    let at = unix_now() as i64;
+    match outcome.result {
+        Ok(sample) => {
+            let u = updates(&s.found, &s.files, s.device.status.last_uptime, &sample);
+            if u.rebooted {
+                log(&format!("device {}: the agent restarted; counters unknown for this step", s.device.spec.name));
+            }
+            for name in &u.discontinuities {
+                log(&format!("device {}: counter discontinuity on {name}; unknown for this step", s.device.spec.name));
+            }
+            let dir = device_dir(&config.data_dir, &s.device.spec.name);
+            let start = (sample.at as i64).saturating_sub(i64::from(s.device.spec.interval));
+            let job: WriteJob = u
+                .readings
+                .iter()
+                .filter_map(|(file_name, reading)| {
+                    let file = s.files.iter().find(|f| &f.file_name == file_name)?;
+                    Some((dir.join(file_name), create_args(file, s.device.spec.interval, start), reading.clone()))
+                })
+                .collect();
+            let _ = jobs.send(job);
+            let record = PollRecord {
+                at,
+                duration,
+                error: None,
+                uptime: Some(sample.uptime),
+                discontinuities: u.discontinuity_times.clone(),
+            };
+            inventory.record_poll(s.device.id, &record)?;
+            s.device.status.last_uptime = Some(sample.uptime);
+            for (name, ticks) in &u.discontinuity_times {
+                if let Some(i) = s.found.interfaces.iter_mut().find(|i| &i.name == name) {
+                    i.last_discontinuity = Some(*ticks);
+                }
+            }
+            s.discover |= u.rediscover;
+            report.polled += 1;
+        }
+        Err(e) => {
+            log(&format!("device {}: {e}", s.device.spec.name));
+            let record =
+                PollRecord { at, duration, error: Some(e.to_string()), uptime: None, discontinuities: Vec::new() };
+            inventory.record_poll(s.device.id, &record)?;
+            report.failed += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The writer thread: batches of readings through a cache of open files, creating missing
+/// files first. Returns (readings written, readings refused).
+fn write_loop(jobs: &mpsc::Receiver<WriteJob>) -> (usize, usize) {
+    rrd::cache::raise_open_file_limit();
+    let mut cache = rrd::batch::ParallelCache::with_available_parallelism();
+    let mut existing: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let (mut written, mut refused) = (0, 0);
+    while let Ok(first) = jobs.recv() {
+        let mut batch: WriteJob = first;
+        while let Ok(more) = jobs.try_recv() {
+            batch.extend(more);
+        }
+        for (path, args, _) in &batch {
+            if existing.contains(path) {
+                continue;
+            }
+            if !path.exists()
+                && let Err(e) = create(path, args)
+            {
+                log(&format!("{}: {e}", path.display()));
+                continue;
+            }
+            existing.insert(path.clone());
+        }
+        let updates: Vec<rrd::batch::Update<'_>> = batch
+            .iter()
+            .filter(|(path, _, _)| existing.contains(path))
+            .map(|(path, _, reading)| rrd::batch::Update {
+                path,
+                options: rrd::update::UpdateOptions::default(),
+                readings: vec![reading.as_str()],
+            })
+            .collect();
+        for (update, result) in updates.iter().zip(cache.update_batch(&updates)) {
+            match result {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    refused += 1;
+                    log(&format!("{}: {e}", update.path.display()));
+                }
+            }
+        }
+        refused += batch.len() - updates.len();
+    }
+    (written, refused)
+}
+
+fn create(path: &Path, args: &[String]) -> Result<(), Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
+    }
+    let mut all = vec![path.display().to_string()];
+    all.extend_from_slice(args);
+    let spec = rrd::create::parse_args(&all, rrd::create::now()).map_err(|e| Error::Snmp(e.to_string()))?;
+    rrd::create::write_new(path, &spec.build(), true)?;
+    Ok(())
+}
