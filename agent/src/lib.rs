@@ -14,6 +14,8 @@
 //! - [`mib`]: the built-in MIB modules, one per group.
 //! - [`logging`]: the `-L` log targets.
 //! - [`server`]: sockets, the receive/answer loops, the refresher, reloads.
+//! - [`simulate`]: the device simulator (`osprey simulate`): recorded devices served on
+//!   many loopback ports.
 
 pub mod access;
 pub mod cli;
@@ -26,5 +28,6 @@ pub mod notify;
 pub mod persist;
 pub mod registry;
 pub mod server;
+pub mod simulate;
 pub mod stats;
 pub mod view;
