@@ -2,8 +2,9 @@
 //! storage and processor rows discovery found) and the interface counters by walking their
 //! columns together (GETBULK, or GETNEXT for v1), into a [`Sample`].
 //!
-//! The interface columns are 64-bit (ifXTable HC counters) when any interface has them, else
-//! ifTable's 32-bit ones; errors and discards exist only in ifTable.
+//! Octets and unicast packets come from the 64-bit ifXTable HC columns for interfaces that
+//! have them and from ifTable's 32-bit columns for the others (both are walked when a device
+//! has both kinds); errors and discards exist only in ifTable.
 
 use snmp::{Oid, Value};
 
@@ -16,10 +17,11 @@ use crate::sample::{InterfaceCounters, Sample};
 /// What a walked interface column fills in.
 #[derive(Debug, Clone, Copy)]
 enum Column {
-    InOctets,
-    OutOctets,
-    InUcast,
-    OutUcast,
+    /// Octets and packets, 64-bit (true) or 32-bit.
+    InOctets(bool),
+    OutOctets(bool),
+    InUcast(bool),
+    OutUcast(bool),
     InErrors,
     OutErrors,
     InDiscards,
@@ -31,21 +33,23 @@ enum Column {
 fn interface_columns(found: &Discovered) -> Vec<(Oid, Column)> {
     let if_entry = |c| oids::column(&oids::IF_ENTRY, c);
     let ifx_entry = |c| oids::column(&oids::IFX_ENTRY, c);
-    let mut columns = if found.interfaces.iter().any(|i| i.hc) {
-        vec![
-            (ifx_entry(6), Column::InOctets),
-            (ifx_entry(10), Column::OutOctets),
-            (ifx_entry(7), Column::InUcast),
-            (ifx_entry(11), Column::OutUcast),
-        ]
-    } else {
-        vec![
-            (if_entry(10), Column::InOctets),
-            (if_entry(16), Column::OutOctets),
-            (if_entry(11), Column::InUcast),
-            (if_entry(17), Column::OutUcast),
-        ]
-    };
+    let mut columns = Vec::new();
+    if found.interfaces.iter().any(|i| i.hc) {
+        columns.extend([
+            (ifx_entry(6), Column::InOctets(true)),
+            (ifx_entry(10), Column::OutOctets(true)),
+            (ifx_entry(7), Column::InUcast(true)),
+            (ifx_entry(11), Column::OutUcast(true)),
+        ]);
+    }
+    if found.interfaces.iter().any(|i| !i.hc) {
+        columns.extend([
+            (if_entry(10), Column::InOctets(false)),
+            (if_entry(16), Column::OutOctets(false)),
+            (if_entry(11), Column::InUcast(false)),
+            (if_entry(17), Column::OutUcast(false)),
+        ]);
+    }
     columns.extend([
         (if_entry(14), Column::InErrors),
         (if_entry(20), Column::OutErrors),
@@ -160,16 +164,21 @@ pub async fn poll(querier: &impl Querier, found: &Discovered, now: impl Fn() -> 
         let columns = interface_columns(found);
         let roots: Vec<Oid> = columns.iter().map(|(oid, _)| oid.clone()).collect();
         let walked = querier.walk_columns(&roots).await?;
+        let hc: std::collections::BTreeMap<u32, bool> = found.interfaces.iter().map(|i| (i.index, i.hc)).collect();
         for ((_, column), rows) in columns.iter().zip(&walked) {
             for vb in rows {
                 let Some(&index) = vb.oid.as_slice().last() else { continue };
+                // An interface takes its octets and packets from the width it was found with;
+                // a row discovery did not see takes 64-bit ones over 32-bit ones.
+                let width_ok = |wide: bool| hc.get(&index).map_or(wide, |&has| has == wide);
                 let counters: &mut InterfaceCounters = sample.interfaces.entry(index).or_default();
                 let n = number(&vb.value);
-                match column {
-                    Column::InOctets => counters.in_octets = n,
-                    Column::OutOctets => counters.out_octets = n,
-                    Column::InUcast => counters.in_ucast = n,
-                    Column::OutUcast => counters.out_ucast = n,
+                match *column {
+                    Column::InOctets(wide) if width_ok(wide) => counters.in_octets = n,
+                    Column::OutOctets(wide) if width_ok(wide) => counters.out_octets = n,
+                    Column::InUcast(wide) if width_ok(wide) => counters.in_ucast = n,
+                    Column::OutUcast(wide) if width_ok(wide) => counters.out_ucast = n,
+                    Column::InOctets(_) | Column::OutOctets(_) | Column::InUcast(_) | Column::OutUcast(_) => {}
                     Column::InErrors => counters.in_errors = n,
                     Column::OutErrors => counters.out_errors = n,
                     Column::InDiscards => counters.in_discards = n,
