@@ -127,8 +127,9 @@ fn wraps_restarts_discontinuities_and_over_speed() {
     }
 
     // (uptime, wan in/out (32-bit), core in/out (64-bit), core discontinuity)
+    type Step = (u32, (u32, u32), (u64, u64), u32);
     let big = 1u64 << 40;
-    let script: Vec<(u32, (u32, u32), (u64, u64), u32)> = vec![
+    let script: Vec<Step> = vec![
         (100_000, (4_294_000_000, 1000), (big, big), 0),
         // +300,000 B in 300 s on both wan counters; wan in wraps at 2^32.
         (130_000, (4_294_000_000u32.wrapping_add(300_000), 301_000), (big + 3_000_000, big + 6_000_000), 0),
