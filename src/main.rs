@@ -4,6 +4,7 @@
 mod netsnmp;
 mod poller_cli;
 mod rrd_cli;
+mod simulate_cli;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,9 @@ Round-robin databases (rrdtool's arguments and output):
 Poller (data in --data DIR, $OSPREY_DATA or ./osprey-data):
   [--data DIR] device add|list|show|remove|rediscover ...
   [--data DIR] poll [--once]
+
+Device simulator (snmpsim-like, loopback only):
+  simulate (--walk FILE | --snmprec FILE) --listen 127.0.0.1:PORT[-LAST] [--devices N] ...
 
 Run `osprey COMMAND -h` for a command's options.";
 
@@ -51,6 +55,9 @@ fn main() -> ExitCode {
     }
     if command == "rrd" {
         return ExitCode::from(u8::try_from(rrd_cli::run(rest)).unwrap_or(1));
+    }
+    if command == "simulate" {
+        return ExitCode::from(u8::try_from(simulate_cli::run(rest)).unwrap_or(1));
     }
     let data_dir = || poller_cli::data_dir(data.as_deref());
     match command.as_str() {
