@@ -136,7 +136,7 @@ fn polls_snmpd_and_osprey_agent_into_files_rrdtool_reads() {
     }
     let stop = Arc::new(AtomicBool::new(false));
     let generator = traffic(200_000, stop.clone());
-    let mut poller = Command::new(env!("CARGO_BIN_EXE_osprey"))
+    let poller = Command::new(env!("CARGO_BIN_EXE_osprey"))
         .args(["--data", data.to_str().unwrap(), "poll"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
