@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the Debian packages the tests talk to (Net-SNMP's snmpd
-# and client tools) when they are missing, then runs every workspace test and ends with
-# one summary line, "N passed, N failed".
+# and client tools) when they are missing, fetches the snmpsim-data corpus once (exported as
+# OSPREY_SNMPSIM_DATA), then runs every workspace test and ends with one summary line,
+# "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 ensure_test_packages
+# The simulator's corpus test replays snmpsim-data's recordings (downloaded once, not committed).
+source scripts/lib/snmpsim-data.sh
+ensure_snmpsim_data
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
