@@ -268,3 +268,80 @@ fn a_v1_device_is_walked_with_getnext_and_32_bit_counters() {
     let info = rrdtool(&["info", data.join("rrd/v1/traffic-lo.rrd").to_str().unwrap()]);
     assert!(info.contains("ds[in].value") && !info.contains("last_ds = \"U\""), "{info}");
 }
+
+/// A small 4-port switch in snmpsim's format.
+fn switch_snmprec() -> String {
+    let mut rows: Vec<(Vec<u32>, String)> = Vec::new();
+    let mut add = |oid: &str, tag: u32, value: String| {
+        rows.push((oid.split('.').map(|p| p.parse().unwrap()).collect(), format!("{oid}|{tag}|{value}")));
+    };
+    add("1.3.6.1.2.1.1.1.0", 4, "Simulated switch".into());
+    add("1.3.6.1.2.1.1.3.0", 67, "100".into());
+    add("1.3.6.1.2.1.1.5.0", 4, "sw".into());
+    add("1.3.6.1.2.1.2.1.0", 2, "4".into());
+    for i in 1..=4u64 {
+        for (col, tag, value) in
+            [(1, 2, i), (3, 2, 6), (5, 66, 100_000_000), (8, 2, 1), (13, 65, 0), (14, 65, 0), (19, 65, 0), (20, 65, 0)]
+        {
+            add(&format!("1.3.6.1.2.1.2.2.1.{col}.{i}"), tag, value.to_string());
+        }
+        add(&format!("1.3.6.1.2.1.2.2.1.2.{i}"), 4, format!("port{i}"));
+        for (col, value) in [(6, i * 1000), (7, i), (10, i * 2000), (11, i)] {
+            add(&format!("1.3.6.1.2.1.31.1.1.1.{col}.{i}"), 70, value.to_string());
+        }
+        add(&format!("1.3.6.1.2.1.31.1.1.1.1.{i}"), 4, format!("p{i}"));
+    }
+    rows.sort();
+    rows.into_iter().map(|(_, line)| line + "\n").collect()
+}
+
+/// The simulator serving `count` devices on consecutive ports; returns it and the first port.
+fn simulate(recording: &Path, count: u16) -> (std::process::Child, u16) {
+    for attempt in 0..10u16 {
+        let base = 21_000 + (std::process::id() as u16 % 20_000) + attempt * 1_000;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_osprey"))
+            .args(["simulate", "--snmprec", recording.to_str().unwrap(), "--listen", &format!("127.0.0.1:{base}")])
+            .args(["--devices", &count.to_string(), "--counter-rate", "1000"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        if child.try_wait().unwrap().is_none() {
+            return (child, base);
+        }
+    }
+    panic!("no free port range for the simulator");
+}
+
+/// A few hundred simulated devices in one round: every one discovered, polled and written.
+#[test]
+fn polls_hundreds_of_simulated_devices() {
+    if !have_rrdtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("switch.snmprec");
+    std::fs::write(&recording, switch_snmprec()).unwrap();
+    let count = 300;
+    let (mut simulator, base) = simulate(&recording, count);
+    let data = dir.path().join("data");
+    for d in 0..count {
+        let out = osprey(
+            &data,
+            &["device", "add", &format!("127.0.0.1:{}", base + d), "--name", &format!("sw{d}"), "--interval", "1"],
+        );
+        assert!(out.code == 0 && out.stdout.contains("4 interfaces"), "{out:?}");
+    }
+    for round in 0..2 {
+        let out = osprey(&data, &["poll", "--once"]);
+        assert!(out.stdout.contains(&format!("polled {count} devices (0 failed)")), "round {round}: {out:?}");
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+    for d in (0..count).step_by(37) {
+        let traffic = lastupdate(&data.join(format!("rrd/sw{d}/traffic-p2.rrd")));
+        assert!(traffic.iter().all(|(_, v)| v.parse::<u64>().is_ok()), "sw{d}: {traffic:?}");
+    }
+    simulator.kill().unwrap();
+    simulator.wait().unwrap();
+}

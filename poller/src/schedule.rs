@@ -99,6 +99,8 @@ struct Scheduled {
     polling_since: Option<Instant>,
     discover: bool,
     last_discovery: Option<Instant>,
+    /// Polled at least once in this run.
+    launched: bool,
 }
 
 /// What a poll task brings back.
@@ -147,42 +149,37 @@ async fn poll_loop(
     let mut report = RunReport::default();
     let mut tasks = tokio::task::JoinSet::new();
     let mut next_reload = Instant::now();
-    let mut launched_once = false;
     loop {
         let now = Instant::now();
         if now >= next_reload && !stop.load(Ordering::Relaxed) {
             reload(&inventory, &mut scheduled, config, &v4, &v6)?;
             next_reload = now + config.reload_every;
         }
-        // Start the polls that are due.
-        let round_done = config.once && launched_once;
-        if !(stop.load(Ordering::Relaxed) || round_done) {
+        // Start the polls that are due; past the concurrency limit they stay due and start
+        // as polls end.
+        if !stop.load(Ordering::Relaxed) {
             let mut due: Vec<&mut Scheduled> =
-                scheduled.values_mut().filter(|s| config.once || s.next_due <= now).collect();
+                scheduled.values_mut().filter(|s| if config.once { !s.launched } else { s.next_due <= now }).collect();
             due.sort_by_key(|s| s.next_due);
             for s in due {
-                if !config.once {
-                    s.next_due += Duration::from_secs(u64::from(s.device.spec.interval));
-                    // Far behind (the machine slept): resume from now.
-                    if s.next_due < now {
-                        s.next_due = now + Duration::from_secs(u64::from(s.device.spec.interval));
-                    }
-                }
+                let interval = Duration::from_secs(u64::from(s.device.spec.interval));
                 if let Some(since) = s.polling_since {
                     log(&format!(
                         "overrun: device {} is still being polled after {:.1} s; skipping its turn",
                         s.device.spec.name,
                         since.elapsed().as_secs_f64()
                     ));
+                    s.next_due = (s.next_due + interval).max(now);
                     continue;
                 }
                 if tasks.len() >= config.concurrency {
-                    log(&format!(
-                        "overrun: {} polls in flight; device {} waits a turn",
-                        tasks.len(),
-                        s.device.spec.name
-                    ));
-                    continue;
+                    break;
+                }
+                s.launched = true;
+                // The next turn; far behind (the machine slept), resume from now.
+                s.next_due += interval;
+                if s.next_due < now {
+                    s.next_due = now + interval;
                 }
                 let Some(querier) = s.querier.clone() else {
                     report.failed += 1;
@@ -211,9 +208,9 @@ async fn poll_loop(
                     Outcome { name, started, discovered, result }
                 });
             }
-            launched_once = true;
         }
-        if tasks.is_empty() && (config.once || stop.load(Ordering::Relaxed)) {
+        let round_over = config.once && scheduled.values().all(|s| s.launched);
+        if tasks.is_empty() && (round_over || stop.load(Ordering::Relaxed)) {
             return Ok(report);
         }
         // Wait for a poll to end, the next due time, or a stop check.
@@ -280,6 +277,7 @@ fn reload(
                 next_due: Instant::now() + spread,
                 polling_since: None,
                 last_discovery: None,
+                launched: false,
             },
         );
     }
