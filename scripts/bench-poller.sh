@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark: the poller against simulated devices. D devices (osprey simulate, one port each)
-# of a recorded 50-port switch (system group, ifTable, ifXTable with 64-bit counters), polled
+# of a recorded PORTS-port switch (default 50) (system group, ifTable, ifXTable with 64-bit counters), polled
 # by `osprey poll` every INTERVAL seconds for ROUNDS rounds after the first (which discovers
 # and creates the files). Reports the poller's CPU per round and per polled OID, that every
 # device was polled and written each round, and for comparison the CPU net-snmp's
 # snmpbulkwalk spends per OID fetching the same columns from a sample of the devices.
-# Usage: scripts/bench-poller.sh [DEVICES=200] [INTERVAL=60] [ROUNDS=2]
+# Usage: scripts/bench-poller.sh [DEVICES=200] [INTERVAL=60] [ROUNDS=2] [PORTS=50]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 devices="${1:-200}"
 interval="${2:-60}"
 rounds="${3:-2}"
+ports="${4:-50}"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --release -q --bin osprey
 osprey="$(pwd)/$target/release/osprey"
@@ -25,20 +26,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The recording: a 50-port switch.
-python3 - "$dir/switch50.snmprec" <<'PY'
+# The recording: a PORTS-port switch.
+python3 - "$dir/switch.snmprec" "$ports" <<'PY'
 import sys
+ports = int(sys.argv[2])
 rows = []
 def add(oid, tag, value):
     rows.append((tuple(int(x) for x in oid.split(".")), f"{oid}|{tag}|{value}"))
-add("1.3.6.1.2.1.1.1.0", 4, "Simulated 50-port switch")
+add("1.3.6.1.2.1.1.1.0", 4, f"Simulated {ports}-port switch")
 add("1.3.6.1.2.1.1.2.0", 6, "1.3.6.1.4.1.8072.3.2.10")
 add("1.3.6.1.2.1.1.3.0", 67, 12345678)
 add("1.3.6.1.2.1.1.4.0", 4, "noc@example.com")
 add("1.3.6.1.2.1.1.5.0", 4, "switch50")
 add("1.3.6.1.2.1.1.6.0", 4, "Rack 1")
-add("1.3.6.1.2.1.2.1.0", 2, 50)
-for i in range(1, 51):
+add("1.3.6.1.2.1.2.1.0", 2, ports)
+for i in range(1, ports + 1):
     t, x = "1.3.6.1.2.1.2.2.1", "1.3.6.1.2.1.31.1.1.1"
     for col, tag, value in [(1, 2, i), (2, 4, f"GigabitEthernet0/{i}"), (3, 2, 6), (4, 2, 1500),
                             (5, 66, 1000000000), (7, 2, 1), (8, 2, 1), (10, 65, i * 1000), (11, 65, i * 10),
@@ -53,7 +55,7 @@ PY
 
 # A random high port range (the simulator refuses to start if a port is taken).
 base=$((20000 + RANDOM % 20000))
-"$osprey" simulate --snmprec "$dir/switch50.snmprec" --listen "127.0.0.1:$base" --devices "$devices" \
+"$osprey" simulate --snmprec "$dir/switch.snmprec" --listen "127.0.0.1:$base" --devices "$devices" \
     --counter-rate 100000 >"$dir/sim.log" 2>&1 &
 sim_pid=$!
 sleep 1
@@ -82,7 +84,7 @@ kill -TERM "$poll_pid"
 wait "$poll_pid" || true
 poll_pid=""
 files=$(find "$dir/data/rrd" -name '*.rrd' | wc -l)
-oids_per_device=$((2 + 50 * 10))
+oids_per_device=$((2 + ports * 10))
 python3 - "$before" "$after" "$ticks" "$interval" "$rounds" "$devices" "$oids_per_device" "$files" "$rss" "$anon" <<'PY'
 import sys
 before, after, ticks, interval, rounds, devices, per_device, files, rss, anon = map(float, sys.argv[1:])
