@@ -20,6 +20,12 @@
 //!
 //! Tags 128-130 (noSuchObject, noSuchInstance, endOfMibView) record the absence of an
 //! object: skipped with a warning.
+//!
+//! A line snmpsim would load but fail on when asked (a value that does not fit its tag:
+//! `4x|Juniper`, an INTEGER out of range) is skipped with a warning; the rest loads. Lines
+//! without three fields, with a bad OID or an unknown tag are errors. Values are read as
+//! pysnmp reads them where real recordings rely on it: an odd last hex digit is a high nibble
+//! (warned), a 4-character IpAddress is its 4 bytes.
 
 use std::net::Ipv4Addr;
 
@@ -85,14 +91,35 @@ pub fn parse_line(line: &[u8]) -> Result<Line, String> {
         None => (type_part, false),
     };
     if let Some(module) = module {
-        return variation(oid, tag_digits, module, value);
+        return variation(oid, tag_digits, module, value).or_else(|reason| Ok(skipped(&reason)));
     }
     let tag: u32 = tag_digits.parse().map_err(|_| format!("tag {tag_text:?} is not a number"))?;
     if (128..=130).contains(&tag) {
         return Ok(Line::WithWarning(None, format!("tag {tag} records that {oid} did not exist; line skipped")));
     }
-    let value = if hex { hex_value(tag, value)? } else { plain_value(tag, value)? };
-    Ok(Line::Object(VarBind::new(oid, value)))
+    if !matches!(tag, 2 | 4 | 5 | 6 | 64..=68 | 70) {
+        return Err(format!("unknown tag {tag}"));
+    }
+    let value = if hex { hex_value(tag, value) } else { plain_value(tag, value) };
+    match value {
+        Ok(value) if hex && !value_digits_even(line) => Ok(Line::WithWarning(
+            Some(VarBind::new(oid, value)),
+            "odd number of hex digits: the last one is read as a high nibble, as snmpsim reads it".into(),
+        )),
+        Ok(value) => Ok(Line::Object(VarBind::new(oid, value))),
+        Err(reason) => Ok(skipped(&reason)),
+    }
+}
+
+/// A value snmpsim could not serve either (it fails on the object when asked): the rest of
+/// the recording loads, this line is reported.
+fn skipped(reason: &str) -> Line {
+    Line::WithWarning(None, format!("{reason}; line skipped"))
+}
+
+fn value_digits_even(line: &[u8]) -> bool {
+    let value = line.splitn(3, |b| *b == b'|').nth(2).unwrap_or_default();
+    value.trim_ascii().len().is_multiple_of(2)
 }
 
 fn parse_oid(text: &[u8]) -> Result<Oid, String> {
@@ -125,11 +152,15 @@ pub fn plain_value(tag: u32, value: &[u8]) -> Result<Value<'static>, String> {
             let s = text(value)?;
             Value::oid(s.parse().map_err(|e| format!("tag 6: bad OID {s:?}: {e}"))?)
         }
-        64 => {
-            let s = text(value)?;
-            let ip: Ipv4Addr = s.parse().map_err(|_| format!("tag 64: {s:?} is not an IPv4 address"))?;
-            Value::IpAddress(ip.octets())
-        }
+        64 => match text(value).ok().and_then(|s| s.parse::<Ipv4Addr>().ok()) {
+            Some(ip) => Value::IpAddress(ip.octets()),
+            // pysnmp takes a 4-character value as the address's 4 bytes: recorders wrote
+            // printable addresses that way (`64|hSh1` is 104.83.104.49).
+            None => Value::IpAddress(
+                <[u8; 4]>::try_from(value)
+                    .map_err(|_| format!("tag 64: {:?} is not an IPv4 address", String::from_utf8_lossy(value)))?,
+            ),
+        },
         65 => Value::Counter32(number(tag, value)?),
         66 => Value::Gauge32(number(tag, value)?),
         67 => Value::TimeTicks(number(tag, value)?),
@@ -139,11 +170,12 @@ pub fn plain_value(tag: u32, value: &[u8]) -> Result<Value<'static>, String> {
     })
 }
 
-/// Decodes hex digits (no separators; upper or lower case).
+/// Decodes hex digits (no separators; upper or lower case). An odd last digit is a high
+/// nibble (`abc` is ab c0), as pyasn1 (snmpsim) reads it.
 pub fn decode_hex(value: &[u8]) -> Result<Vec<u8>, String> {
-    let digits = value.trim_ascii();
+    let mut digits = value.trim_ascii().to_vec();
     if !digits.len().is_multiple_of(2) {
-        return Err(format!("hex value has an odd number of digits ({})", digits.len()));
+        digits.push(b'0');
     }
     let nibble = |c: u8| match c {
         b'0'..=b'9' => Ok(c - b'0'),
@@ -333,23 +365,53 @@ mod tests {
 
     #[test]
     fn bad_lines_name_file_line_and_reason() {
-        let text = b"# comment\n1.3.6.1.2.1.1.1.0|4|ok\r\n\n1.3.6.1.2.1.1.2.0|2|twelve\n";
+        let text = b"# comment\n1.3.6.1.2.1.1.1.0|4|ok\r\n\n1.3.6.1.2.1.1.2.0|twelve|12\n";
         let err = parse("dev.snmprec", text).unwrap_err().to_string();
-        assert_eq!(err, "dev.snmprec:4: tag 2: \"twelve\" is not an integer");
+        assert_eq!(err, "dev.snmprec:4: tag \"twelve\" is not a number");
         for (line, reason) in [
             ("1.3.6.1.2.1.1.1.0|4", "expected OID|TAG|VALUE"),
             ("1.3.x.1|4|a", "bad OID \"1.3.x.1\""),
-            ("1.3.6.1|2|99999999999", "out of range"),
-            ("1.3.6.1|65|-1", "out of range"),
-            ("1.3.6.1|4x|abc", "odd number"),
-            ("1.3.6.1|4x|zz", "not a hex digit"),
-            ("1.3.6.1|64|10.0.0", "not an IPv4 address"),
             ("1.3.6.1|99|1", "unknown tag 99"),
-            ("1.3.6.1|6|1..3", "bad OID"),
         ] {
             let e = parse_line(line.as_bytes()).unwrap_err();
             assert!(e.contains(reason), "{line}: {e}");
         }
+    }
+
+    /// Values snmpsim could not serve either: warned about (file, line, reason) and skipped.
+    #[test]
+    fn bad_values_are_skipped_with_a_warning() {
+        let parsed = parse("dev.snmprec", b"1.3.6.1.2.1.1.1.0|4x|Juniper\n1.3.6.1.2.1.1.5.0|4|ok\n").unwrap();
+        assert_eq!(parsed.entries.len(), 1);
+        assert_eq!(
+            parsed.warnings[0].to_string(),
+            "dev.snmprec:1: warning: tag 4x: 'J' is not a hex digit; line skipped"
+        );
+        for (line, reason) in [
+            ("1.3.6.1|2|99999999999", "out of range"),
+            ("1.3.6.1|65|-1", "out of range"),
+            ("1.3.6.1|4x|zz", "not a hex digit"),
+            ("1.3.6.1|64|10.0.0", "not an IPv4 address"),
+            ("1.3.6.1|6|1..3", "bad OID"),
+            ("1.3.6.1|2:writecache|value=x", "not an integer"),
+        ] {
+            match parse_line(line.as_bytes()).unwrap() {
+                Line::WithWarning(None, why) => {
+                    assert!(why.contains(reason) && why.ends_with("line skipped"), "{line}: {why}")
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+        // Odd hex: the last digit is a high nibble, with a warning.
+        match parse_line(b"1.3.6.1|4x|abc").unwrap() {
+            Line::WithWarning(Some(o), why) => {
+                assert_eq!(o.value, Value::string(vec![0xab, 0xc0]));
+                assert!(why.contains("odd number of hex digits"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A 4-character IpAddress is its 4 bytes, as pysnmp reads it.
+        assert_eq!(value("1.3.6.1.2.1.4.21.1.1.104.83.104.49|64|hSh1"), Value::IpAddress([104, 83, 104, 49]));
     }
 
     #[test]
@@ -392,7 +454,7 @@ mod tests {
         assert!(why.contains("routes the subtree"), "{why}");
         assert!(warned("1.3.6.1.4.1.1|4:redis|key=1").1.contains("'redis' is not supported"));
         assert!(warned("1.3.6.1.4.1.1|128|").1.contains("did not exist"));
-        assert!(parse_line(b"1.3.6.1.4.1.1|2:numeric|initial=abc").unwrap_err().contains("numeric variation: initial"));
+        assert!(warned("1.3.6.1.4.1.1|2:numeric|initial=abc").1.contains("numeric variation: initial"));
     }
 
     #[test]

@@ -26,7 +26,9 @@ use super::record::{Entry, LoadError, Parsed};
 
 /// Parses a whole walk.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, LoadError> {
-    let crlf = bytes.split(|b| *b == b'\n').next().is_some_and(|l| l.ends_with(b"\r"));
+    // A walk saved with CRLF line ends has them on every line; a value holding "\r\n" (a
+    // sysDescr, say) puts one on some lines only, and keeps it.
+    let crlf = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).all(|l| l.ends_with(b"\r"));
     let lines: Vec<&[u8]> =
         bytes.split(|b| *b == b'\n').map(|l| if crlf { l.strip_suffix(b"\r").unwrap_or(l) } else { l }).collect();
     let error = |line: usize, reason: String| LoadError::Line { file: file.to_string(), line, reason };
@@ -425,6 +427,14 @@ mod tests {
         assert!(err(".1.3.6.1.2.1.1.1.0 = Frobnicator: 1").contains("unknown value type"));
         assert!(err(".1.3.6.1.2.1.1.2.0 = OID: SNMPv2-SMI::enterprises").contains("not numeric"));
         assert!(err(".1.3.6.1.2.1.1.1.0 = BITS: 80 5").contains("BITS"));
+    }
+
+    #[test]
+    fn carriage_returns_inside_strings_are_kept() {
+        let v = values(
+            ".1.3.6.1.2.1.1.1.0 = STRING: \"S5720\r\nHuawei\r\n\"\n.1.3.6.1.2.1.1.3.0 = Timeticks: (5) 0:00:00.05\n",
+        );
+        assert_eq!(v[0].1, Value::string(b"S5720\r\nHuawei\r\n".to_vec()));
     }
 
     #[test]
