@@ -345,3 +345,32 @@ fn polls_hundreds_of_simulated_devices() {
     simulator.kill().unwrap();
     simulator.wait().unwrap();
 }
+
+/// A device added before its agent answers is discovered at its first successful poll.
+#[test]
+fn a_device_added_before_it_answers_is_discovered_when_it_does() {
+    if !have_rrdtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("switch.snmprec");
+    std::fs::write(&recording, switch_snmprec()).unwrap();
+    let data = dir.path().join("data");
+    let port = testkit::free_udp_port();
+    let out = osprey(&data, &["device", "add", &format!("127.0.0.1:{port}"), "--name", "late", "--interval", "60"]);
+    assert!(out.code == 0 && out.stderr.contains("does not answer yet"), "{out:?}");
+    let mut simulator = Command::new(env!("CARGO_BIN_EXE_osprey"))
+        .args(["simulate", "--snmprec", recording.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let out = osprey(&data, &["poll", "--once"]);
+    simulator.kill().unwrap();
+    simulator.wait().unwrap();
+    assert!(out.stdout.contains("polled 1 devices (0 failed), 1 discovered"), "{out:?}");
+    assert!(data.join("rrd/late/traffic-p4.rrd").exists());
+    let show = osprey(&data, &["device", "show", "late"]).stdout;
+    assert!(show.contains("status:      up") && show.contains("Simulated switch"), "{show}");
+}

@@ -182,3 +182,19 @@ fn wraps_restarts_discontinuities_and_over_speed() {
     assert!(wan[7].0.is_nan() && near(wan[7].1, 1000.0), "{wan:?}");
     assert!(near(wan[8].0, 1000.0), "{wan:?}");
 }
+
+/// Answers of the wrong type, missing rows and exceptions become unknown values, never a
+/// failure of the whole poll.
+#[test]
+fn wrong_types_and_missing_rows_are_unknown() {
+    let a = agent();
+    let found = block_on(discover(&a, SnmpVersion::V2c)).unwrap();
+    a.set(at(&oids::IFX_ENTRY, 6, 2), Value::string("garbage"));
+    a.set(at(&oids::IFX_ENTRY, 10, 2), Value::NoSuchInstance);
+    a.objects.borrow_mut().retain(|oid, _| !oid.starts_with(&oids::column(&oids::IF_ENTRY, 16)));
+    let sample = block_on(poll(&a, &found, || (T0 + 300) as f64)).unwrap();
+    let u = updates(&found, &files(&found), Some(1), &sample);
+    let reading = |file: &str| u.readings.iter().find(|(f, _)| f == file).unwrap().1.clone();
+    assert_eq!(reading("traffic-core.rrd"), format!("{}.000:U:U", T0 + 300));
+    assert_eq!(reading("traffic-wan.rrd"), format!("{}.000:0:U", T0 + 300));
+}
