@@ -2,8 +2,9 @@
 //! columns together) and [`SnmpQuerier`], its implementation on the `snmp` client.
 //!
 //! Requests are sized per device so answers fit one datagram: a budget of varbinds per
-//! request starts at [`START_VARBINDS`] and halves whenever the agent answers `tooBig`, and
-//! stays learned for the device. SNMPv2c walks use GETBULK over all columns at once (one
+//! request starts at [`START_VARBINDS`] and halves whenever the agent answers `tooBig` (or,
+//! within a walk the agent was answering, stops answering: large answers may be lost on the
+//! way), and stays learned for the device. SNMPv2c walks use GETBULK over all columns at once (one
 //! request brings several rows of every column); SNMPv1 walks use a GETNEXT of every column.
 //! v1's `noSuchName` is handled as net-snmp does: the object it names is taken out and the
 //! rest asked again.
@@ -22,6 +23,9 @@ pub const START_VARBINDS: usize = 40;
 
 /// Most requests one column walk may take (an agent that never ends a table is cut off).
 const MAX_WALK_REQUESTS: usize = 10_000;
+
+/// How often one walk shrinks its requests after a timeout before giving up.
+const TIMEOUT_SHRINKS: u32 = 2;
 
 /// What the poller asks of an agent.
 pub trait Querier {
@@ -132,6 +136,8 @@ impl Querier for SnmpQuerier {
         let mut found: Vec<Vec<VarBind<'static>>> = columns.iter().map(|_| Vec::new()).collect();
         let mut current: Vec<Oid> = columns.to_vec();
         let mut done: Vec<bool> = columns.iter().map(|_| false).collect();
+        let mut timeouts_left = TIMEOUT_SHRINKS;
+        let mut answered = false;
         for _ in 0..MAX_WALK_REQUESTS {
             let active: Vec<usize> = (0..columns.len()).filter(|&c| !done.get(c).copied().unwrap_or(true)).collect();
             if active.is_empty() {
@@ -145,8 +151,18 @@ impl Querier for SnmpQuerier {
                     self.client.get_bulk(0, i32::try_from(reps).unwrap_or(1), &request).await
                 }
                 SnmpVersion::V1 => self.client.get_next(&request).await,
-            }
-            .map_err(|e| self.snmp_error(e))?;
+            };
+            let response = match response {
+                Ok(response) => response,
+                // An agent that answered before and now goes silent may be losing large
+                // answers (fragments dropped on the way): ask for less.
+                Err(snmp::ClientError::Timeout(_)) if answered && timeouts_left > 0 && self.shrink(budget) => {
+                    timeouts_left -= 1;
+                    continue;
+                }
+                Err(e) => return Err(self.snmp_error(e)),
+            };
+            answered = true;
             match response.status() {
                 Some(ErrorStatus::NoError) => {}
                 Some(ErrorStatus::TooBig) if self.shrink(budget) => continue,
@@ -208,5 +224,98 @@ impl SnmpQuerier {
             all.push(rows.into_iter().filter(|vb| !vb.value.is_exception()).collect());
         }
         Ok(all)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use std::borrow::Cow;
+
+    use snmp::{CommunityMessage, Message, Pdu, PduType, Pdus};
+    use tokio::net::UdpSocket;
+
+    use super::*;
+
+    /// An agent with a 3-column, 30-row table that answers `tooBig` to a GETBULK asking for
+    /// more than `too_big` varbinds and, past the table's third row, nothing at all to one
+    /// asking for more than `silent` (as when large answers are lost on the way).
+    async fn picky_agent(too_big: i32, silent: i32) -> std::net::SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        let table: Vec<(Oid, Value<'static>)> = (1..=3u32)
+            .flat_map(|c| {
+                (1..=30u32).map(move |r| (Oid::from_slice(&[1, 3, 6, 1, 9, c, r]), Value::Counter32(c * 100 + r)))
+            })
+            .collect();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 65535];
+            loop {
+                let (n, from) = socket.recv_from(&mut buf).await.unwrap();
+                let Ok(Message::Community(m)) = Message::decode(&buf[..n]) else { continue };
+                let Pdus::Pdu(p) = m.pdu else { continue };
+                let asked = p.max_repetitions() * p.varbinds.len() as i32;
+                let past_row_3 = p.varbinds.first().and_then(|vb| vb.oid.as_slice().get(6)).is_some_and(|r| *r > 3);
+                if asked > silent && past_row_3 {
+                    continue;
+                }
+                let mut reply = Pdu {
+                    pdu_type: PduType::Response,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: Vec::new(),
+                    ..p.clone()
+                };
+                if asked > too_big {
+                    reply.error_status = 1;
+                } else {
+                    let mut cursors: Vec<Oid> = p.varbinds.iter().map(|vb| vb.oid.clone()).collect();
+                    for _ in 0..p.max_repetitions() {
+                        for cursor in &mut cursors {
+                            let next = table.iter().find(|(o, _)| o > cursor);
+                            let vb = match next {
+                                Some((o, v)) => VarBind::new(o.clone(), v.clone()),
+                                None => VarBind::new(cursor.clone(), Value::EndOfMibView),
+                            };
+                            *cursor = vb.oid.clone();
+                            reply.varbinds.push(vb);
+                        }
+                    }
+                }
+                let message = Message::Community(CommunityMessage {
+                    version: m.version,
+                    community: Cow::Owned(m.community.to_vec()),
+                    pdu: Pdus::Pdu(reply),
+                });
+                socket.send_to(&message.to_vec(), from).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    async fn walk(too_big: i32, silent: i32) -> (Vec<Vec<VarBind<'static>>>, usize) {
+        let addr = picky_agent(too_big, silent).await;
+        let config = snmp::ClientConfig {
+            timeout: std::time::Duration::from_millis(100),
+            retries: 0,
+            ..snmp::ClientConfig::default()
+        };
+        let querier = SnmpQuerier::new(Client::connect(addr, config).await.unwrap(), SnmpVersion::V2c);
+        let columns: Vec<Oid> = (1..=3).map(|c| Oid::from_slice(&[1, 3, 6, 1, 9, c])).collect();
+        let rows = querier.walk_columns(&columns).await.unwrap();
+        (rows, querier.budget())
+    }
+
+    #[tokio::test]
+    async fn bulk_size_shrinks_on_too_big_and_on_silence() {
+        // tooBig above 12 varbinds: 40 -> 20 -> 10.
+        let (rows, budget) = walk(12, i32::MAX).await;
+        assert_eq!(rows.iter().map(Vec::len).collect::<Vec<_>>(), [30, 30, 30]);
+        assert_eq!(rows[1][29].value, Value::Counter32(230));
+        assert_eq!(budget, 10);
+        // Silence above 12 varbinds in mid-walk, after a first answer: 40 -> 20 -> 10.
+        let (rows, budget) = walk(i32::MAX, 12).await;
+        assert_eq!(rows.iter().map(Vec::len).collect::<Vec<_>>(), [30, 30, 30]);
+        assert_eq!(budget, 10);
     }
 }
