@@ -295,20 +295,43 @@ fn switch_snmprec() -> String {
     rows.into_iter().map(|(_, line)| line + "\n").collect()
 }
 
+/// `osprey simulate` running, stopped when dropped.
+struct Simulator(std::process::Child);
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The recording of [`switch_snmprec`] in `dir`.
+fn switch_recording(dir: &Path) -> PathBuf {
+    let path = dir.join("switch.snmprec");
+    std::fs::write(&path, switch_snmprec()).unwrap();
+    path
+}
+
+/// The simulator serving `count` devices from `first_port` on; None if it could not start
+/// (a port taken).
+fn spawn_simulator(recording: &Path, first_port: u16, count: u16) -> Option<Simulator> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osprey"))
+        .args(["simulate", "--snmprec", recording.to_str().unwrap(), "--listen", &format!("127.0.0.1:{first_port}")])
+        .args(["--devices", &count.to_string(), "--counter-rate", "1000"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    if child.try_wait().unwrap().is_none() { Some(Simulator(child)) } else { None }
+}
+
 /// The simulator serving `count` devices on consecutive ports; returns it and the first port.
-fn simulate(recording: &Path, count: u16) -> (std::process::Child, u16) {
+fn simulate(recording: &Path, count: u16) -> (Simulator, u16) {
     for attempt in 0..10u16 {
         let base = 21_000 + (std::process::id() as u16 % 20_000) + attempt * 1_000;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_osprey"))
-            .args(["simulate", "--snmprec", recording.to_str().unwrap(), "--listen", &format!("127.0.0.1:{base}")])
-            .args(["--devices", &count.to_string(), "--counter-rate", "1000"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(500));
-        if child.try_wait().unwrap().is_none() {
-            return (child, base);
+        if let Some(simulator) = spawn_simulator(recording, base, count) {
+            return (simulator, base);
         }
     }
     panic!("no free port range for the simulator");
@@ -321,10 +344,9 @@ fn polls_hundreds_of_simulated_devices() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let recording = dir.path().join("switch.snmprec");
-    std::fs::write(&recording, switch_snmprec()).unwrap();
+    let recording = switch_recording(dir.path());
     let count = 300;
-    let (mut simulator, base) = simulate(&recording, count);
+    let (_simulator, base) = simulate(&recording, count);
     let data = dir.path().join("data");
     for d in 0..count {
         let out = osprey(
@@ -342,8 +364,6 @@ fn polls_hundreds_of_simulated_devices() {
         let traffic = lastupdate(&data.join(format!("rrd/sw{d}/traffic-p2.rrd")));
         assert!(traffic.iter().all(|(_, v)| v.parse::<u64>().is_ok()), "sw{d}: {traffic:?}");
     }
-    simulator.kill().unwrap();
-    simulator.wait().unwrap();
 }
 
 /// A device added before its agent answers is discovered at its first successful poll.
@@ -353,22 +373,14 @@ fn a_device_added_before_it_answers_is_discovered_when_it_does() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let recording = dir.path().join("switch.snmprec");
-    std::fs::write(&recording, switch_snmprec()).unwrap();
+    let recording = switch_recording(dir.path());
     let data = dir.path().join("data");
     let port = testkit::free_udp_port();
     let out = osprey(&data, &["device", "add", &format!("127.0.0.1:{port}"), "--name", "late", "--interval", "60"]);
     assert!(out.code == 0 && out.stderr.contains("does not answer yet"), "{out:?}");
-    let mut simulator = Command::new(env!("CARGO_BIN_EXE_osprey"))
-        .args(["simulate", "--snmprec", recording.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    let simulator = spawn_simulator(&recording, port, 1).expect("the simulator on the device's port");
     let out = osprey(&data, &["poll", "--once"]);
-    simulator.kill().unwrap();
-    simulator.wait().unwrap();
+    drop(simulator);
     assert!(out.stdout.contains("polled 1 devices (0 failed), 1 discovered"), "{out:?}");
     assert!(data.join("rrd/late/traffic-p4.rrd").exists());
     let show = osprey(&data, &["device", "show", "late"]).stdout;
