@@ -18,7 +18,7 @@
 
 mod simulate_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,30 +26,10 @@ use agent::simulate::record::{self, Format};
 use simulate_support::{options, start_one};
 use snmp::Value;
 use testkit::require_netsnmp;
+use testkit::snmpsim_data::{VERSION, corpus_dir, read_prefix, recordings};
 
 /// Recordings past this size are replayed through their first lines up to it.
 const PREFIX_BYTES: usize = 3 << 20;
-const VERSION: &str = "1.0.1";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSPREY_SNMPSIM_DATA").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join(format!("snmpsim-data-{VERSION}"))
-    });
-    dir.join(".complete").exists().then_some(dir)
-}
-
-fn recordings(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            recordings(&path, out);
-        } else if path.extension().is_some_and(|e| e == "snmprec") {
-            out.push(path);
-        }
-    }
-}
-
 /// What one recording gave.
 #[derive(Default)]
 struct Replay {
@@ -73,12 +53,7 @@ fn same_value(recorded: &Value<'_>, walked: &Value<'_>) -> bool {
 
 fn replay(dir: &Path, path: &Path) -> Replay {
     let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
-    let mut bytes = std::fs::read(path).unwrap();
-    let whole = bytes.len() <= PREFIX_BYTES;
-    if !whole {
-        let end = bytes[..PREFIX_BYTES].iter().rposition(|b| *b == b'\n').unwrap_or(0);
-        bytes.truncate(end + 1);
-    }
+    let (bytes, whole) = read_prefix(path, PREFIX_BYTES);
     let loaded = record::parse(&name, &bytes, Format::Snmprec).unwrap_or_else(|e| panic!("{e}"));
     let mut r = Replay { objects: loaded.recording.len(), whole, ..Replay::default() };
     for w in &loaded.warnings {
@@ -131,8 +106,7 @@ fn every_snmpsim_data_recording_replays_through_net_snmp() {
         );
         return;
     };
-    let mut files = Vec::new();
-    recordings(&dir, &mut files);
+    let files = recordings(&dir);
     assert!(files.len() >= 100, "{} recordings in {}", files.len(), dir.display());
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::new());

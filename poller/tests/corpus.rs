@@ -9,7 +9,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use agent::simulate::record::{self, Format};
@@ -20,29 +19,9 @@ use poller::poll::{poll, unix_now};
 use poller::querier::SnmpQuerier;
 use poller::target::SnmpVersion;
 use snmp::{Oid, Value};
+use testkit::snmpsim_data::{corpus_dir, read_prefix, recordings};
 
 const PREFIX_BYTES: usize = 4 << 20;
-const VERSION: &str = "1.0.1";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSPREY_SNMPSIM_DATA").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join(format!("snmpsim-data-{VERSION}"))
-    });
-    dir.join(".complete").exists().then_some(dir)
-}
-
-fn recordings(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            recordings(&path, out);
-        } else if path.extension().is_some_and(|e| e == "snmprec") {
-            out.push(path);
-        }
-    }
-}
-
 /// The rows of a single-index column: index -> value.
 fn column(objects: &BTreeMap<Oid, Value<'static>>, prefix: &[u32], number: u32) -> BTreeMap<u32, Value<'static>> {
     let root = oids::column(prefix, number);
@@ -64,18 +43,13 @@ fn discovery_finds_every_recorded_interface() {
         eprintln!("snmpsim-data corpus not downloaded (scripts/lib/snmpsim-data.sh): skipped");
         return;
     };
-    let mut files = Vec::new();
-    recordings(&dir, &mut files);
+    let files = recordings(&dir);
     assert!(files.len() >= 100, "only {} recordings in {}", files.len(), dir.display());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (mut devices, mut interfaces, mut without_agent) = (0, 0, 0);
     for path in &files {
         let name = path.strip_prefix(&dir).unwrap().display().to_string();
-        let mut bytes = std::fs::read(path).unwrap();
-        if bytes.len() > PREFIX_BYTES {
-            let cut = bytes[..PREFIX_BYTES].iter().rposition(|b| *b == b'\n').unwrap_or(0);
-            bytes.truncate(cut + 1);
-        }
+        let (bytes, _) = read_prefix(path, PREFIX_BYTES);
         let loaded = record::parse(&name, &bytes, Format::Snmprec).unwrap();
         let recording = Arc::new(loaded.recording);
         let objects: BTreeMap<Oid, Value<'static>> =
