@@ -302,7 +302,11 @@ fn finish(
     s.polling_since = None;
     if let Some(found) = outcome.discovered {
         inventory.save_discovery(s.device.id, &found, unix_now() as i64)?;
-        // Reload what was stored: interfaces keep their counter state across discoveries.
+        // Reload what was stored: the device's new system group and ifNumber, and interfaces
+        // that keep their counter state across discoveries.
+        if let Some(device) = inventory.device(&s.device.spec.name)? {
+            s.device = device;
+        }
         s.found = inventory.discovered(&s.device)?;
         s.files = files(&s.found);
         s.discover = false;
