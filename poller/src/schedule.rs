@@ -152,7 +152,10 @@ async fn poll_loop(
     loop {
         let now = Instant::now();
         if now >= next_reload && !stop.load(Ordering::Relaxed) {
-            reload(&inventory, &mut scheduled, config, &v4, &v6)?;
+            // The inventory may be busy or broken for a moment: keep polling what we have.
+            if let Err(e) = reload(&inventory, &mut scheduled, config, &v4, &v6) {
+                log(&e.to_string());
+            }
             next_reload = now + config.reload_every;
         }
         // Start the polls that are due; past the concurrency limit they stay due and start
@@ -219,8 +222,10 @@ async fn poll_loop(
             next_due.unwrap_or(now + Duration::from_secs(1)).min(now + Duration::from_millis(200)).min(next_reload);
         tokio::select! {
             Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                if let Ok(outcome) = done {
-                    finish(outcome, &mut scheduled, &mut inventory, config, jobs, &mut report)?;
+                if let Ok(outcome) = done
+                    && let Err(e) = finish(outcome, &mut scheduled, &mut inventory, config, jobs, &mut report)
+                {
+                    log(&e.to_string());
                 }
             }
             () = tokio::time::sleep_until(tokio::time::Instant::from_std(wake)) => {}
