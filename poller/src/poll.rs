@@ -114,6 +114,19 @@ fn scalars(found: &Discovered) -> Vec<(Oid, Scalar)> {
     list
 }
 
+/// What the log says about an answer of the wrong type.
+fn oddity(oid: &Oid, value: &Value<'_>) -> String {
+    let kind = match value {
+        Value::OctetString(_) => "a string",
+        Value::ObjectIdentifier(_) => "an OID",
+        Value::IpAddress(_) => "an IpAddress",
+        Value::Opaque(_) => "an Opaque",
+        Value::Null => "NULL",
+        _ => "an unexpected type",
+    };
+    format!("{oid} answered {kind} where a number was expected")
+}
+
 /// Unix time now, in seconds with fractions.
 pub fn unix_now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
@@ -126,8 +139,11 @@ pub async fn poll(querier: &impl Querier, found: &Discovered, now: impl Fn() -> 
     let values = querier.get(&oids).await?;
     let mut sample = Sample::default();
     let mut uptime = None;
-    for ((_, role), value) in scalars.iter().zip(&values) {
+    for ((oid, role), value) in scalars.iter().zip(&values) {
         let n = number(value);
+        if n.is_none() && !value.is_exception() && !matches!(role, Scalar::Load(_)) {
+            sample.oddities.push(oddity(oid, value));
+        }
         match *role {
             Scalar::Uptime => uptime = n.and_then(|n| u32::try_from(n).ok()),
             Scalar::IfNumber => sample.if_number = n.and_then(|n| i32::try_from(n).ok()),
@@ -173,6 +189,9 @@ pub async fn poll(querier: &impl Querier, found: &Discovered, now: impl Fn() -> 
                 let width_ok = |wide: bool| hc.get(&index).map_or(wide, |&has| has == wide);
                 let counters: &mut InterfaceCounters = sample.interfaces.entry(index).or_default();
                 let n = number(&vb.value);
+                if n.is_none() && !vb.value.is_exception() {
+                    sample.oddities.push(oddity(&vb.oid, &vb.value));
+                }
                 match *column {
                     Column::InOctets(wide) if width_ok(wide) => counters.in_octets = n,
                     Column::OutOctets(wide) if width_ok(wide) => counters.out_octets = n,

@@ -57,6 +57,9 @@ pub struct Sample {
     pub memory: [Option<u64>; 6],
     /// hrStorage (size, used) in bytes, by index.
     pub storage: BTreeMap<u32, (Option<u64>, Option<u64>)>,
+    /// Answers that made no sense (a counter that is text, ...), for the log; their values
+    /// are unknown.
+    pub oddities: Vec<String>,
 }
 
 /// The updates of one poll and what the inventory should learn from it.

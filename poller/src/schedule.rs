@@ -322,6 +322,11 @@ fn finish(
     let at = unix_now() as i64;
     match outcome.result {
         Ok(sample) => {
+            if let Some(first) = sample.oddities.first() {
+                let more = sample.oddities.len() - 1;
+                let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+                log(&format!("device {}: {first}{more}; unknown for this step", s.device.spec.name));
+            }
             let u = updates(&s.found, &s.files, s.device.status.last_uptime, &sample);
             if u.rebooted {
                 log(&format!("device {}: the agent restarted; counters unknown for this step", s.device.spec.name));

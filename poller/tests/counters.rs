@@ -197,4 +197,7 @@ fn wrong_types_and_missing_rows_are_unknown() {
     let reading = |file: &str| u.readings.iter().find(|(f, _)| f == file).unwrap().1.clone();
     assert_eq!(reading("traffic-core.rrd"), format!("{}.000:U:U", T0 + 300));
     assert_eq!(reading("traffic-wan.rrd"), format!("{}.000:0:U", T0 + 300));
+    // The garbage is reported for the log; exceptions and missing rows are not garbage.
+    assert_eq!(sample.oddities.len(), 1, "{:?}", sample.oddities);
+    assert!(sample.oddities[0].contains("1.3.6.1.2.1.31.1.1.1.6.2 answered a string"), "{:?}", sample.oddities);
 }
