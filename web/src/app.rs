@@ -1,0 +1,1 @@
+//! The axum router: pages, forms, JSON API, metrics (being built).

@@ -1,0 +1,1 @@
+//! Graphs of RRD files (being built).
