@@ -7,6 +7,8 @@ ensure_test_packages() {
   command -v snmpget >/dev/null 2>&1 || need+=(snmp)
   command -v rrdtool >/dev/null 2>&1 || need+=(rrdtool)
   [ -x /usr/sbin/snmptrapd ] || need+=(snmptrapd)
+  # The web pages are tested in a real headless browser.
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
