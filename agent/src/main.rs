@@ -65,6 +65,15 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Before the agent answers anything: a SIGHUP sent as soon as it answers must reload,
+    // not kill it (the default action) because the handler came later.
+    let mut signals = match Signals::new([SIGHUP, SIGTERM, SIGINT]) {
+        Ok(s) => s,
+        Err(e) => {
+            log.log(&format!("osprey-agent: cannot install signal handlers: {e}"));
+            return ExitCode::from(1);
+        }
+    };
     let state = Some(Arc::new(StateFile::open(&state_dir())));
     let agent = match Agent::start(config.clone(), &listen, state) {
         Ok(a) => a,
@@ -89,14 +98,6 @@ fn main() -> ExitCode {
     let mut notifier = start_notifier(&config, &agent, &log);
     notifier.send(Notification::cold_start());
 
-    let mut signals = match Signals::new([SIGHUP, SIGTERM, SIGINT]) {
-        Ok(s) => s,
-        Err(e) => {
-            log.log(&format!("osprey-agent: cannot install signal handlers: {e}"));
-            agent.stop();
-            return ExitCode::from(1);
-        }
-    };
     for signal in signals.forever() {
         if signal == SIGHUP {
             let config = load_config(&args, &log);
