@@ -1,1 +1,0 @@
-//! The axum router: pages, forms, JSON API, metrics (being built).

@@ -1,0 +1,241 @@
+//! The forms that change the inventory, POST only (see `mutating_routes`): add a device
+//! (validated field by field with the CLI's rules: `poller::target`, the resolver, unique
+//! names; errors next to their field, values kept), remove one (optionally with its RRD
+//! files), rediscover one. Discovery is the poller's async discovery with a short timeout, so
+//! the runtime is never blocked.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use poller::inventory::{Discovered, PollRecord};
+use poller::target::{DEFAULT_INTERVAL, DeviceSpec, SnmpVersion, parse_interval, split_host_port, validate_name};
+use serde::Deserialize;
+
+use super::error::AppError;
+use super::pages::{Notice, device_page, load_device, render};
+use super::state::AppState;
+use super::text;
+
+/// The add form's fields, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AddFields {
+    address: String,
+    version: String,
+    community: String,
+    name: String,
+    interval: String,
+}
+
+/// A message per field (empty when the field is fine).
+#[derive(Debug, Default)]
+struct FieldErrors {
+    address: String,
+    version: String,
+    community: String,
+    name: String,
+    interval: String,
+}
+
+impl FieldErrors {
+    fn any(&self) -> bool {
+        [&self.address, &self.version, &self.community, &self.name, &self.interval].iter().any(|e| !e.is_empty())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "add.html")]
+struct AddPage {
+    values: AddFields,
+    errors: FieldErrors,
+}
+
+/// `GET /devices/new`: the empty add form.
+pub async fn add_form() -> Result<Html<String>, AppError> {
+    let values = AddFields {
+        version: "2c".into(),
+        community: "public".into(),
+        interval: DEFAULT_INTERVAL.to_string(),
+        ..AddFields::default()
+    };
+    render(&AddPage { values, errors: FieldErrors::default() })
+}
+
+/// Checks each field on its own, so each error goes next to its field.
+fn check_fields(fields: &AddFields) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    let address = fields.address.trim();
+    let host = match split_host_port(address) {
+        Ok((host, _)) => Some(host),
+        Err(e) => {
+            errors.address = if address.is_empty() { "enter the device's address".into() } else { e.to_string() };
+            None
+        }
+    };
+    if let Err(e) = SnmpVersion::parse(fields.version.trim()) {
+        errors.version = e.to_string();
+    }
+    if fields.community.is_empty() {
+        errors.community = "enter the community".into();
+    }
+    let name = fields.name.trim();
+    if !name.is_empty() {
+        if let Err(e) = validate_name(name) {
+            errors.name = e.to_string();
+        }
+    } else if let Some(Err(e)) = host.map(|host| validate_name(&host.replace(':', "_"))) {
+        errors.name = format!("the address does not make a device name ({e}); enter a name");
+    }
+    if let Err(e) = parse_interval(fields.interval.trim()) {
+        errors.interval = e.to_string();
+    }
+    errors
+}
+
+fn form_again(values: AddFields, errors: FieldErrors) -> Response {
+    match render(&AddPage { values, errors }) {
+        Ok(html) => (StatusCode::BAD_REQUEST, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Discovers a device now, with a short timeout (the user is waiting).
+async fn probe(spec: &DeviceSpec, addr: SocketAddr) -> Result<Discovered, String> {
+    let config = snmp::ClientConfig {
+        version: spec.version.wire(),
+        community: spec.community.as_bytes().to_vec(),
+        timeout: Duration::from_secs(1),
+        retries: 1,
+    };
+    let client = snmp::Client::connect(addr, config).await.map_err(|e| e.to_string())?;
+    poller::discovery::discover(&poller::querier::SnmpQuerier::new(client, spec.version), spec.version)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn resolve(host: String, port: u16) -> Result<SocketAddr, String> {
+    tokio::task::spawn_blocking(move || poller::target::resolve(&host, port).map_err(|e| e.to_string()))
+        .await
+        .unwrap_or_else(|e| Err(format!("resolver task failed: {e}")))
+}
+
+/// `POST /devices`: adds a device, discovers it, and shows its page; the form again with
+/// the errors otherwise.
+pub async fn add(State(state): State<AppState>, Form(fields): Form<AddFields>) -> Response {
+    let mut errors = check_fields(&fields);
+    if errors.any() {
+        return form_again(fields, errors);
+    }
+    let name = Some(fields.name.trim()).filter(|n| !n.is_empty());
+    let spec = match DeviceSpec::new(
+        fields.address.trim(),
+        fields.version.trim(),
+        &fields.community,
+        name,
+        fields.interval.trim(),
+    ) {
+        Ok(spec) => spec,
+        Err(e) => {
+            errors.address = e.to_string();
+            return form_again(fields, errors);
+        }
+    };
+    let addr = match resolve(spec.host.clone(), spec.port).await {
+        Ok(addr) => addr,
+        Err(e) => {
+            errors.address = e;
+            return form_again(fields, errors);
+        }
+    };
+    let new_spec = spec.clone();
+    let added = state
+        .inventory(move |inv| {
+            if inv.device(&new_spec.name)?.is_some() {
+                return Ok(None);
+            }
+            inv.add_device(&new_spec, text::now()).map(Some)
+        })
+        .await;
+    let id = match added {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            errors.name = format!("a device named '{}' already exists", spec.name);
+            return form_again(fields, errors);
+        }
+        Err(e) => return e.into_response(),
+    };
+    let outcome = probe(&spec, addr).await;
+    let saved = state
+        .inventory(move |inv| match outcome {
+            Ok(found) => inv.save_discovery(id, &found, text::now()),
+            Err(error) => {
+                let record = PollRecord {
+                    at: text::now(),
+                    duration: Duration::ZERO,
+                    error: Some(error),
+                    uptime: None,
+                    discontinuities: Vec::new(),
+                };
+                inv.record_poll(id, &record)
+            }
+        })
+        .await;
+    match saved {
+        Ok(()) => Redirect::to(&format!("/device/{}", spec.name)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The remove form's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RemoveFields {
+    purge: Option<String>,
+}
+
+/// `POST /device/{name}/remove`: removes the device (and its RRD files with `purge`).
+pub async fn remove(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Form(fields): Form<RemoveFields>,
+) -> Result<Response, AppError> {
+    let target = name.clone();
+    state.inventory(move |inv| inv.remove_device(&target)).await?;
+    if fields.purge.is_some_and(|v| !v.is_empty()) {
+        // The name was a device's, so it is a safe directory name.
+        let dir = poller::layout::device_dir(&state.data_dir, &name);
+        match tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await {
+            Ok(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(AppError::Internal(format!("device removed, but its files were not: {e}")));
+            }
+            _ => {}
+        }
+    }
+    Ok(Redirect::to("/").into_response())
+}
+
+/// `POST /device/{name}/rediscover`: discovers the device again and shows its page with the
+/// outcome.
+pub async fn rediscover(State(state): State<AppState>, Path(name): Path<String>) -> Result<Html<String>, AppError> {
+    let (device, _) = load_device(&state, name.clone()).await?;
+    let spec = device.spec.clone();
+    let outcome = match resolve(spec.host.clone(), spec.port).await {
+        Ok(addr) => probe(&spec, addr).await.map_err(|e| format!("{}: {e}", spec.address())),
+        Err(e) => Err(e),
+    };
+    let notice = match outcome {
+        Ok(found) => {
+            let count = found.interfaces.len();
+            let id = device.id;
+            state.inventory(move |inv| inv.save_discovery(id, &found, text::now())).await?;
+            Notice { kind: "ok", text: format!("Rediscovered: {count} interfaces.") }
+        }
+        Err(e) => Notice { kind: "error", text: format!("Rediscovery failed: {e}") },
+    };
+    device_page(&state, name, Some(notice)).await
+}
