@@ -5,6 +5,7 @@ mod netsnmp;
 mod poller_cli;
 mod rrd_cli;
 mod simulate_cli;
+mod web_cli;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ Round-robin databases (rrdtool's arguments and output):
 Poller (data in --data DIR, $OSPREY_DATA or ./osprey-data):
   [--data DIR] device add|list|show|remove|rediscover ...
   [--data DIR] poll [--once]
+  [--data DIR] web [--listen 127.0.0.1:8080]
 
 Device simulator (snmpsim-like, loopback only):
   simulate (--walk FILE | --snmprec FILE) --listen 127.0.0.1:PORT[-LAST] [--devices N] ...
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
     match command.as_str() {
         "device" => return ExitCode::from(u8::try_from(poller_cli::device(&data_dir(), rest)).unwrap_or(1)),
         "poll" => return ExitCode::from(u8::try_from(poller_cli::poll(&data_dir(), rest)).unwrap_or(1)),
+        "web" => return ExitCode::from(u8::try_from(web_cli::run(&data_dir(), rest)).unwrap_or(1)),
         _ => {}
     }
     if !netsnmp::COMMANDS.iter().any(|(c, _)| c == command) {
