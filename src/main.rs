@@ -5,12 +5,16 @@ mod netsnmp;
 mod poller_cli;
 mod rrd_cli;
 mod simulate_cli;
+mod up_cli;
 mod web_cli;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: osprey COMMAND [ARGS]...
+
+Everything on one box (agent, poller and web dashboard on embedded defaults):
+  [--data DIR] up [--agent udp:127.0.0.1:1161] [--listen 127.0.0.1:8080] [--interval 60]
 
 SNMP commands (net-snmp's options and output):
   get, getnext, bulkget, walk, bulkwalk, set, table
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         "device" => return ExitCode::from(u8::try_from(poller_cli::device(&data_dir(), rest)).unwrap_or(1)),
         "poll" => return ExitCode::from(u8::try_from(poller_cli::poll(&data_dir(), rest)).unwrap_or(1)),
         "web" => return ExitCode::from(u8::try_from(web_cli::run(&data_dir(), rest)).unwrap_or(1)),
+        "up" => return ExitCode::from(u8::try_from(up_cli::run(&data_dir(), rest)).unwrap_or(1)),
         _ => {}
     }
     if !netsnmp::COMMANDS.iter().any(|(c, _)| c == command) {

@@ -3,7 +3,7 @@
 //! in-process through the router on a data directory made here. Prints the median and the
 //! slowest of the runs. Run: `cargo bench -p osprey-web --bench pages`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -248,8 +248,7 @@ const VIEWS: [(&str, &str, i64); 4] = [
 
 /// The plot area of an image `width` pixels wide, as fractions of the width (for zoom).
 fn plot_fractions(width: u32) -> (f64, f64) {
-    let right = width.saturating_sub(12);
-    let left = right.saturating_sub(crate::graph::draw::plot_columns(width));
+    let (left, right) = crate::graph::draw::plot_x_range(width);
     (f64::from(left) / f64::from(width.max(1)), f64::from(right) / f64::from(width.max(1)))
 }
 

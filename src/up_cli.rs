@@ -1,0 +1,160 @@
+//! `osprey [--data DIR] up [--agent udp:127.0.0.1:1161] [--listen 127.0.0.1:8080]
+//! [--interval 60]`: the main job on embedded defaults, in one process: the agent on loopback
+//! (its snmpd.conf and state under `DIR/agent/`, written with defaults on first start), the
+//! poller, and the web app. On first start the local agent is added as device `localhost`.
+//! SIGINT/SIGTERM stop all three cleanly.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use poller::inventory::Inventory;
+use poller::target::DeviceSpec;
+
+const USAGE: &str =
+    "usage: osprey [--data DIR] up [--agent udp:127.0.0.1:1161] [--listen 127.0.0.1:8080] [--interval 60]";
+
+/// The agent's configuration written on first start; the user may edit it afterwards.
+const DEFAULT_AGENT_CONF: &str = "\
+# osprey-agent configuration (snmpd.conf syntax), written by `osprey up` on first start.
+# Read-only access from this machine only.
+rocommunity public 127.0.0.1
+rocommunity6 public ::1
+sysLocation Unknown
+sysContact root@localhost
+load 12 10 5
+includeAllDisks 10%
+";
+
+struct Options {
+    agent: String,
+    listen: String,
+    interval: String,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options =
+        Options { agent: "udp:127.0.0.1:1161".into(), listen: "127.0.0.1:8080".into(), interval: "60".into() };
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let mut value = || words.next().cloned().ok_or_else(|| format!("option {word} needs a value\n{USAGE}"));
+        match word.as_str() {
+            "--agent" => options.agent = value()?,
+            "--listen" => options.listen = value()?,
+            "--interval" => options.interval = value()?,
+            other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+fn fail(message: impl std::fmt::Display) -> i32 {
+    eprintln!("osprey up: {message}");
+    1
+}
+
+/// Starts the agent with `DIR/agent/snmpd.conf` (written with defaults when missing).
+fn start_agent(data: &Path, listen: SocketAddr) -> Result<agent::server::Agent, String> {
+    let dir = data.join("agent");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let conf = dir.join("snmpd.conf");
+    if !conf.exists() {
+        std::fs::write(&conf, DEFAULT_AGENT_CONF).map_err(|e| format!("{}: {e}", conf.display()))?;
+    }
+    let (config, warnings) = agent::config::Config::load(&[&conf]);
+    for w in warnings {
+        eprintln!("osprey up: agent: {w}");
+    }
+    let state = Some(Arc::new(agent::persist::StateFile::open(&dir)));
+    agent::server::Agent::start(config, &[listen], state).map_err(|e| format!("agent: {e}"))
+}
+
+/// Adds the local agent as device `localhost` unless a device of that name exists.
+fn ensure_localhost(data: &Path, agent: SocketAddr, interval: &str) -> Result<(), String> {
+    let inventory = Inventory::open(data).map_err(|e| e.to_string())?;
+    if inventory.device("localhost").map_err(|e| e.to_string())?.is_some() {
+        return Ok(());
+    }
+    let spec =
+        DeviceSpec::new(&agent.to_string(), "2c", "public", Some("localhost"), interval).map_err(|e| e.to_string())?;
+    inventory.add_device(&spec, poller::poll::unix_now() as i64).map_err(|e| e.to_string())?;
+    println!("added device localhost ({}), discovered at its first poll", spec.address());
+    Ok(())
+}
+
+/// `osprey up`.
+pub fn run(data: &Path, args: &[String]) -> i32 {
+    if matches!(args, [flag] if flag == "-h" || flag == "--help") {
+        println!("{USAGE}");
+        return 0;
+    }
+    let options = match parse(args) {
+        Ok(o) => o,
+        Err(message) => return fail(message),
+    };
+    let agent_addr = match agent::cli::parse_listen(&options.agent) {
+        Ok(addr) => addr,
+        Err(e) => return fail(format!("--agent: {e}")),
+    };
+    let web_addr: SocketAddr = match options.listen.parse() {
+        Ok(addr) => addr,
+        Err(_) => return fail(format!("--listen: '{}' is not ADDRESS:PORT", options.listen)),
+    };
+    if let Err(e) = poller::target::parse_interval(&options.interval) {
+        return fail(e);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            return fail(format!("cannot handle signals: {e}"));
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(web_addr)) {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot listen on {web_addr}: {e}")),
+    };
+    let agent = match start_agent(data, agent_addr) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = ensure_localhost(data, agent_addr, &options.interval) {
+        agent.stop();
+        return fail(e);
+    }
+    let poller_config = poller::schedule::PollerConfig::new(data);
+    let poller_stop = stop.clone();
+    let poller = std::thread::spawn(move || poller::schedule::run(&poller_config, &poller_stop));
+    let url = format!("http://{}/", listener.local_addr().map_or(web_addr, |a| a));
+    println!(
+        "Osprey is up: open {url}\n  agent  udp:{agent_addr} (configuration {})\n  data   {}\nStop with Ctrl-C.",
+        data.join("agent").join("snmpd.conf").display(),
+        data.display()
+    );
+    let state = web::app::AppState::new(data);
+    let web_stop = stop.clone();
+    let shutdown = async move {
+        while !web_stop.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let served = runtime.block_on(web::app::serve(listener, state, shutdown));
+    stop.store(true, Ordering::Relaxed);
+    let polled = poller.join();
+    agent.stop();
+    let mut code = 0;
+    if let Err(e) = served {
+        code = fail(format!("web: {e}"));
+    }
+    match polled {
+        Ok(Err(e)) => code = fail(format!("poller: {e}")),
+        Err(_) => code = fail("poller: stopped abnormally"),
+        Ok(Ok(_)) => {}
+    }
+    code
+}
