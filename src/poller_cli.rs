@@ -8,9 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use poller::discovery::discover;
 use poller::inventory::{Device, Inventory, PollRecord};
-use poller::querier::SnmpQuerier;
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, resolve};
 
 const DEVICE_USAGE: &str = "\
@@ -123,16 +121,7 @@ fn now() -> i64 {
 /// Discovers a device now (short timeout: the user is waiting).
 fn probe(spec: &DeviceSpec, addr: std::net::SocketAddr) -> Result<poller::inventory::Discovered, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let config = snmp::ClientConfig {
-            version: spec.version.wire(),
-            community: spec.community.as_bytes().to_vec(),
-            timeout: Duration::from_secs(1),
-            retries: 1,
-        };
-        let client = snmp::Client::connect(addr, config).await.map_err(|e| e.to_string())?;
-        discover(&SnmpQuerier::new(client, spec.version), spec.version).await.map_err(|e| e.to_string())
-    })
+    runtime.block_on(poller::discovery::probe(spec, addr)).map_err(|e| e.to_string())
 }
 
 fn summary(found: &poller::inventory::Discovered) -> String {

@@ -89,6 +89,19 @@ fn by_index(rows: Option<&Vec<VarBind<'static>>>) -> std::collections::BTreeMap<
     rows.into_iter().flatten().filter_map(|vb| Some((row_index(vb)?, vb.value.clone()))).collect()
 }
 
+/// Discovers the device `spec` describes at `addr` now, with a short timeout and one retry:
+/// for `device add`, the web form and rediscovery, where a user is waiting.
+pub async fn probe(spec: &crate::target::DeviceSpec, addr: std::net::SocketAddr) -> Result<Discovered, Error> {
+    let config = snmp::ClientConfig {
+        version: spec.version.wire(),
+        community: spec.community.as_bytes().to_vec(),
+        timeout: std::time::Duration::from_secs(1),
+        retries: 1,
+    };
+    let client = snmp::Client::connect(addr, config).await.map_err(|e| Error::Snmp(e.to_string()))?;
+    discover(&crate::querier::SnmpQuerier::new(client, spec.version), spec.version).await
+}
+
 /// Discovers a device through `querier`.
 pub async fn discover(querier: &impl Querier, version: SnmpVersion) -> Result<Discovered, Error> {
     let mut scalars: Vec<Oid> = (1..=6).map(|c| oids::scalar(&oids::SYSTEM, c)).collect();
