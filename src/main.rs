@@ -6,6 +6,7 @@ mod poller_cli;
 mod rrd_cli;
 mod simulate_cli;
 mod up_cli;
+mod user_cli;
 mod web_cli;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ Poller (data in --data DIR, $OSPREY_DATA or ./osprey-data):
   [--data DIR] device add|list|show|remove|rediscover ...
   [--data DIR] poll [--once]
   [--data DIR] web [--listen 127.0.0.1:8080]
+  [--data DIR] user add NAME | user remove NAME | user list   (dashboard logins; password on stdin)
 
 Device simulator (snmpsim-like, loopback only):
   simulate (--walk FILE | --snmprec FILE) --listen 127.0.0.1:PORT[-LAST] [--devices N] ...
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         "device" => return ExitCode::from(u8::try_from(poller_cli::device(&data_dir(), rest)).unwrap_or(1)),
         "poll" => return ExitCode::from(u8::try_from(poller_cli::poll(&data_dir(), rest)).unwrap_or(1)),
         "web" => return ExitCode::from(u8::try_from(web_cli::run(&data_dir(), rest)).unwrap_or(1)),
+        "user" => return ExitCode::from(u8::try_from(user_cli::run(&data_dir(), rest)).unwrap_or(1)),
         "up" => return ExitCode::from(u8::try_from(up_cli::run(&data_dir(), rest)).unwrap_or(1)),
         _ => {}
     }

@@ -6,6 +6,10 @@
 //! The schema is versioned from the start: `schema_version` holds the number of migrations
 //! applied, and [`Inventory::open`] applies the missing ones in one transaction each. WAL mode
 //! and a busy timeout let `device add` run while a poller writes.
+//!
+//! The dashboard's users (argon2 password hashes) live here too, in [`users`].
+
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,7 +20,8 @@ use crate::error::Error;
 use crate::target::{DeviceSpec, SnmpVersion};
 
 /// The migrations, in order; never edit a released one, append.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE devices (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
@@ -71,7 +76,15 @@ const MIGRATIONS: &[&str] = &["
         hr_index INTEGER NOT NULL,
         PRIMARY KEY (device_id, hr_index)
     );
-"];
+",
+    "
+    CREATE TABLE users (
+        name TEXT NOT NULL PRIMARY KEY,
+        hash TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+",
+];
 
 /// The system group as discovered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
