@@ -136,7 +136,7 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
         data.join("agent").join("snmpd.conf").display(),
         data.display()
     );
-    let state = web::app::AppState::new(data);
+    let state = web::app::AppState::listening_on(data, web_addr.ip().is_loopback());
     let web_stop = stop.clone();
     let shutdown = async move {
         while !web_stop.load(Ordering::Relaxed) {

@@ -57,7 +57,7 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
         Ok(rt) => rt,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
-    let state = web::app::AppState::new(data);
+    let state = web::app::AppState::listening_on(data, addr.ip().is_loopback());
     let result = runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;

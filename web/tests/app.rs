@@ -96,10 +96,15 @@ async fn get(router: &Router, uri: &str) -> Reply {
     send(router, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// A per-browser CSRF token (double submit: the cookie and the form field agree).
+const CSRF: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
 async fn post(router: &Router, uri: &str, form: &str) -> Reply {
+    let separator = if form.is_empty() { "" } else { "&" };
     let request = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_string()))
+        .header(header::COOKIE, format!("osprey_csrf={CSRF}"))
+        .body(Body::from(format!("{form}{separator}csrf={CSRF}")))
         .unwrap();
     send(router, request).await
 }

@@ -1,5 +1,6 @@
 //! Error pages: 404 for a device or graph that does not exist, 400 for parameters that do not
-//! parse (with the reason), 500 only for the server's own failures (an unreadable inventory).
+//! parse (with the reason), 403 for what needs a login or a
+//! valid form token, 500 only for the server's own failures (an unreadable inventory).
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -12,6 +13,8 @@ pub enum AppError {
     NotFound(String),
     /// A parameter the user gave does not parse.
     BadRequest(String),
+    /// Not allowed as things stand (no login possible yet, a missing CSRF token).
+    Forbidden(String),
     /// The server's own failure.
     Internal(String),
 }
@@ -39,6 +42,7 @@ impl IntoResponse for AppError {
         let (status, title, message) = match &self {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m),
             AppError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Server error", m),
         };
         let page = ErrorPage { title, status: status.as_u16(), message };

@@ -7,6 +7,7 @@
 //! - `pages`: the device list and the device page.
 //! - `graphs`: the graph page (MRTG's four views, custom range, drag-to-zoom) and the graph
 //!   itself as SVG, PNG, JSON or CSV.
+//! - [`auth`]: logins, sessions and CSRF tokens: who may use the mutating routes.
 //! - `forms`: adding, removing and rediscovering devices (POST only).
 //! - `api`: `/api/devices` and `/api/devices/{name}` as JSON.
 //! - `metrics`: `/metrics`, the poller's health in Prometheus' text format.
@@ -14,10 +15,11 @@
 //! - `text`: how times, durations and speeds are written on the pages.
 //!
 //! URLs: `/`, `/device/{name}`, `/graph/{device}/{graph}?range=day|week|month|year` or
-//! `start`/`end`, `&format=svg|png|json|csv`, `/devices/new`, `/api/devices`, `/metrics`.
+//! `start`/`end`, `&format=svg|png|json|csv`, `/devices/new`, `/api/devices`, `/metrics`, `/login`, `/logout`.
 
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod forms;
 mod graphs;
@@ -29,6 +31,7 @@ mod text;
 use std::future::Future;
 
 use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
 pub use state::AppState;
@@ -44,9 +47,20 @@ pub fn app(state: AppState) -> Router {
         .route("/api/devices/{name}", get(api::device))
         .route("/metrics", get(metrics::metrics))
         .route("/static/{file}", get(assets::asset))
-        .merge(mutating_routes())
+        .route("/login", get(auth::login_form))
+        .merge(login_routes())
+        .merge(mutating_routes().route_layer(from_fn(auth::guard)))
         .fallback(error::not_found)
+        .layer(from_fn_with_state(state.clone(), auth::context))
         .with_state(state)
+}
+
+/// Logging in and out: POST with a CSRF token.
+fn login_routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route_layer(from_fn(auth::csrf_only))
 }
 
 /// Every route that changes the inventory, POST only and in one place: a guard (login,
@@ -65,5 +79,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -1,13 +1,14 @@
 //! The app's state: the data directory and one inventory connection shared by the handlers.
 //! SQLite work runs on the blocking pool, never on the async runtime; the connection is
 //! opened at first use and reopened after an error (the poller writes to the same database
-//! in WAL mode).
+//! in WAL mode). The sessions and the login rate limit ([`super::auth::Auth`]) live here too.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use poller::inventory::Inventory;
 
+use super::auth::Auth;
 use super::error::AppError;
 
 /// What every handler shares.
@@ -16,12 +17,29 @@ pub struct AppState {
     /// The data directory: `osprey.db` and `rrd/<device>/*.rrd`.
     pub data_dir: PathBuf,
     inventory: Arc<Mutex<Option<Inventory>>>,
+    auth: Arc<Auth>,
 }
 
 impl AppState {
-    /// The state for the data directory `data_dir` (the inventory is opened at first use).
+    /// The state for the data directory `data_dir` (the inventory is opened at first use),
+    /// served on a loopback address: changing devices needs a login once a user exists.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        AppState { data_dir: data_dir.into(), inventory: Arc::new(Mutex::new(None)) }
+        Self::listening_on(data_dir, true)
+    }
+
+    /// The state for an app whose listener is (`loopback`) or is not a loopback address;
+    /// beyond loopback, changing devices always needs a login.
+    pub fn listening_on(data_dir: impl Into<PathBuf>, loopback: bool) -> Self {
+        AppState {
+            data_dir: data_dir.into(),
+            inventory: Arc::new(Mutex::new(None)),
+            auth: Arc::new(Auth::new(loopback)),
+        }
+    }
+
+    /// The sessions and login rate limit.
+    pub(super) fn auth(&self) -> &Auth {
+        &self.auth
     }
 
     /// Runs `work` on the inventory on the blocking pool.
