@@ -120,6 +120,17 @@ fn osprey_up_serves_pages_whose_graphs_hold_data() {
         assert!(numbers >= 3, "{graph}: no data in {text}");
     }
 
+    // The poller's health: polls and RRD updates counted.
+    let (status, _, body) = get(web_port, "/metrics");
+    let metrics = String::from_utf8_lossy(&body).into_owned();
+    let value = |name: &str| -> f64 {
+        let prefix = format!("{name}{{device=\"localhost\"}} ");
+        metrics.lines().find_map(|l| l.strip_prefix(&prefix)?.parse().ok()).unwrap_or(0.0)
+    };
+    assert_eq!(status, 200);
+    assert!(value("osprey_device_polls_total") >= 2.0 && value("osprey_device_rrd_updates_total") > 20.0, "{metrics}");
+    assert_eq!(value("osprey_device_rrd_update_errors_total"), 0.0, "{metrics}");
+
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(up.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
     let asked = Instant::now();
     let status = up.wait().unwrap();

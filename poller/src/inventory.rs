@@ -84,6 +84,12 @@ const MIGRATIONS: &[&str] = &[
         created INTEGER NOT NULL
     );
 ",
+    "
+    ALTER TABLE devices ADD COLUMN polls_total INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE devices ADD COLUMN poll_errors_total INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE devices ADD COLUMN rrd_updates_total INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE devices ADD COLUMN rrd_errors_total INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// The system group as discovered.
@@ -185,6 +191,14 @@ pub struct PollStatus {
     pub last_duration_ms: Option<u64>,
     /// sysUpTime (ticks) at the last successful poll.
     pub last_uptime: Option<u32>,
+    /// Polls since the device was added.
+    pub polls_total: u64,
+    /// Failed polls since the device was added.
+    pub poll_errors_total: u64,
+    /// RRD updates written for the device since it was added.
+    pub rrd_updates_total: u64,
+    /// RRD updates refused or failed.
+    pub rrd_errors_total: u64,
 }
 
 /// What the device list shows as a device's state.
@@ -342,7 +356,8 @@ impl Inventory {
         let sql = format!(
             "SELECT id, name, host, port, version, community, interval, added, sys_descr, sys_object_id,
                     sys_name, sys_location, sys_contact, discovered_at, if_number, ucd_load, ucd_memory,
-                    ucd_cpu, last_poll, last_success, last_error, last_duration_ms, last_uptime
+                    ucd_cpu, last_poll, last_success, last_error, last_duration_ms, last_uptime,
+                    polls_total, poll_errors_total, rrd_updates_total, rrd_errors_total
              FROM devices {tail}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
@@ -378,6 +393,10 @@ impl Inventory {
                         last_error: r.get(20)?,
                         last_duration_ms: r.get::<_, Option<i64>>(21)?.map(|ms| ms.max(0) as u64),
                         last_uptime: r.get(22)?,
+                        polls_total: r.get::<_, i64>(23)?.max(0) as u64,
+                        poll_errors_total: r.get::<_, i64>(24)?.max(0) as u64,
+                        rrd_updates_total: r.get::<_, i64>(25)?.max(0) as u64,
+                        rrd_errors_total: r.get::<_, i64>(26)?.max(0) as u64,
                     },
                 })
             })
@@ -524,6 +543,20 @@ impl Inventory {
         })
     }
 
+    /// Adds RRD updates written and refused for a device (the poller's writer reports them).
+    pub fn record_rrd_updates(&self, device_id: i64, written: u64, refused: u64) -> Result<(), Error> {
+        let (written, refused) =
+            (i64::try_from(written).unwrap_or(i64::MAX), i64::try_from(refused).unwrap_or(i64::MAX));
+        self.conn
+            .execute(
+                "UPDATE devices SET rrd_updates_total = rrd_updates_total + ?2, rrd_errors_total = rrd_errors_total + ?3
+                 WHERE id = ?1",
+                params![device_id, written, refused],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     /// Records a poll's outcome and the counter state it saw.
     pub fn record_poll(&mut self, device_id: i64, record: &PollRecord) -> Result<(), Error> {
         let path = self.path.clone();
@@ -533,11 +566,12 @@ impl Inventory {
         match &record.error {
             None => tx.execute(
                 "UPDATE devices SET last_poll = ?2, last_success = ?2, last_error = NULL, last_duration_ms = ?3,
-                     last_uptime = ?4 WHERE id = ?1",
+                     last_uptime = ?4, polls_total = polls_total + 1 WHERE id = ?1",
                 params![device_id, record.at, ms, record.uptime],
             ),
             Some(error) => tx.execute(
-                "UPDATE devices SET last_poll = ?2, last_error = ?3, last_duration_ms = ?4 WHERE id = ?1",
+                "UPDATE devices SET last_poll = ?2, last_error = ?3, last_duration_ms = ?4,
+                     polls_total = polls_total + 1, poll_errors_total = poll_errors_total + 1 WHERE id = ?1",
                 params![device_id, record.at, error, ms],
             ),
         }
@@ -623,6 +657,10 @@ mod tests {
         inv.record_poll(id, &record).unwrap();
         let dev = inv.device("r1").unwrap().unwrap();
         assert_eq!(dev.status.state(), DeviceState::Up);
+        inv.record_rrd_updates(id, 10, 1).unwrap();
+        inv.record_rrd_updates(id, 5, 0).unwrap();
+        let counted = inv.device("r1").unwrap().unwrap().status;
+        assert_eq!((counted.polls_total, counted.rrd_updates_total, counted.rrd_errors_total), (1, 15, 1));
         assert_eq!((dev.status.last_uptime, dev.status.last_duration_ms), (Some(4242), Some(12)));
         // Rediscovery keeps the counter state of interfaces that keep their names.
         let mut renumbered = found.clone();
@@ -634,6 +672,7 @@ mod tests {
         inv.record_poll(id, &PollRecord { error: Some("Timeout".into()), ..record }).unwrap();
         let dev = inv.device("r1").unwrap().unwrap();
         assert_eq!((dev.status.state(), dev.status.last_success), (DeviceState::Down, Some(2060)));
+        assert_eq!((dev.status.polls_total, dev.status.poll_errors_total), (2, 1));
 
         inv.remove_device("r1").unwrap();
         assert!(matches!(inv.remove_device("r1"), Err(Error::NoSuchDevice(_))));

@@ -111,8 +111,17 @@ struct Outcome {
     result: Result<Sample, Error>,
 }
 
-/// A batch of readings for the writer: (file, create arguments if it must be made, reading).
-type WriteJob = Vec<(PathBuf, Vec<String>, String)>;
+/// One reading for the writer: the device's inventory id, the file, its create arguments (if
+/// it must be made) and the reading.
+struct Reading {
+    device_id: i64,
+    path: PathBuf,
+    create_args: Vec<String>,
+    reading: String,
+}
+
+/// A batch of readings for the writer.
+type WriteJob = Vec<Reading>;
 
 /// Runs the poller until `stop` is set (or after one round with `once`).
 pub fn run(config: &PollerConfig, stop: &AtomicBool) -> Result<RunReport, Error> {
@@ -122,7 +131,8 @@ pub fn run(config: &PollerConfig, stop: &AtomicBool) -> Result<RunReport, Error>
         .map_err(|source| Error::Io { path: "async runtime".into(), source })?;
     let local = tokio::task::LocalSet::new();
     let (jobs, receiver) = mpsc::channel::<WriteJob>();
-    let writer = std::thread::spawn(move || write_loop(&receiver));
+    let data_dir = config.data_dir.clone();
+    let writer = std::thread::spawn(move || write_loop(&receiver, &data_dir));
     let result = local.block_on(&runtime, poll_loop(config, stop, &jobs));
     drop(jobs);
     let (written, write_errors) = writer.join().unwrap_or((0, 0));
@@ -341,7 +351,12 @@ fn finish(
                 .iter()
                 .filter_map(|(file_name, reading)| {
                     let file = s.files.iter().find(|f| &f.file_name == file_name)?;
-                    Some((dir.join(file_name), create_args(file, s.device.spec.interval, start), reading.clone()))
+                    Some(Reading {
+                        device_id: s.device.id,
+                        path: dir.join(file_name),
+                        create_args: create_args(file, s.device.spec.interval, start),
+                        reading: reading.clone(),
+                    })
                 })
                 .collect();
             let _ = jobs.send(job);
@@ -374,10 +389,12 @@ fn finish(
 }
 
 /// The writer thread: batches of readings through a cache of open files, creating missing
-/// files first. Returns (readings written, readings refused).
-fn write_loop(jobs: &mpsc::Receiver<WriteJob>) -> (usize, usize) {
+/// files first, and per device the updates written and refused added to the inventory (its
+/// own connection). Returns (readings written, readings refused).
+fn write_loop(jobs: &mpsc::Receiver<WriteJob>, data_dir: &Path) -> (usize, usize) {
     rrd::cache::raise_open_file_limit();
     let mut cache = rrd::batch::ParallelCache::with_available_parallelism();
+    let inventory = Inventory::open(data_dir).map_err(|e| log(&format!("RRD update counts not recorded: {e}"))).ok();
     let mut existing: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let (mut written, mut refused) = (0, 0);
     while let Ok(first) = jobs.recv() {
@@ -385,37 +402,55 @@ fn write_loop(jobs: &mpsc::Receiver<WriteJob>) -> (usize, usize) {
         while let Ok(more) = jobs.try_recv() {
             batch.extend(more);
         }
-        for (path, args, _) in &batch {
-            if existing.contains(path) {
+        for r in &batch {
+            if existing.contains(&r.path) {
                 continue;
             }
-            if !path.exists()
-                && let Err(e) = create(path, args)
+            if !r.path.exists()
+                && let Err(e) = create(&r.path, &r.create_args)
             {
-                log(&format!("{}: {e}", path.display()));
+                log(&format!("{}: {e}", r.path.display()));
                 continue;
             }
-            existing.insert(path.clone());
+            existing.insert(r.path.clone());
         }
-        let updates: Vec<rrd::batch::Update<'_>> = batch
+        let ready: Vec<&Reading> = batch.iter().filter(|r| existing.contains(&r.path)).collect();
+        let updates: Vec<rrd::batch::Update<'_>> = ready
             .iter()
-            .filter(|(path, _, _)| existing.contains(path))
-            .map(|(path, _, reading)| rrd::batch::Update {
-                path,
+            .map(|r| rrd::batch::Update {
+                path: &r.path,
                 options: rrd::update::UpdateOptions::default(),
-                readings: vec![reading.as_str()],
+                readings: vec![r.reading.as_str()],
             })
             .collect();
-        for (update, result) in updates.iter().zip(cache.update_batch(&updates)) {
+        // Per device: (written, refused).
+        let mut counts: HashMap<i64, (u64, u64)> = HashMap::new();
+        for r in &batch {
+            counts.entry(r.device_id).or_default();
+        }
+        for (r, result) in ready.iter().zip(cache.update_batch(&updates)) {
+            let count = counts.entry(r.device_id).or_default();
             match result {
-                Ok(()) => written += 1,
+                Ok(()) => count.0 += 1,
                 Err(e) => {
-                    refused += 1;
-                    log(&format!("{}: {e}", update.path.display()));
+                    count.1 += 1;
+                    log(&format!("{}: {e}", r.path.display()));
                 }
             }
         }
-        refused += batch.len() - updates.len();
+        // Readings whose file could not be made.
+        for r in batch.iter().filter(|r| !existing.contains(&r.path)) {
+            counts.entry(r.device_id).or_default().1 += 1;
+        }
+        for (device_id, (ok, failed)) in counts {
+            written += ok as usize;
+            refused += failed as usize;
+            if let Some(inventory) = &inventory
+                && let Err(e) = inventory.record_rrd_updates(device_id, ok, failed)
+            {
+                log(&e.to_string());
+            }
+        }
     }
     (written, refused)
 }

@@ -1,6 +1,7 @@
 //! `/metrics`: the poller's health in Prometheus' text format (version 0.0.4), from what the
 //! inventory knows: devices by state, and per device the last poll's time, duration, error
-//! flag and the last success.
+//! flag and the last success, and counters of polls, failed polls and RRD updates written and
+//! refused.
 
 use std::fmt::Write as _;
 
@@ -70,6 +71,15 @@ pub fn exposition(devices: &[Device]) -> String {
     per_device(&mut out, "osprey_device_poll_interval_seconds", "gauge", "The device's polling interval.", &|d| {
         Some(d.spec.interval.to_string())
     });
+    let counters: [(&str, &str, fn(&Device) -> u64); 4] = [
+        ("osprey_device_polls_total", "Polls of the device.", |d| d.status.polls_total),
+        ("osprey_device_poll_errors_total", "Polls of the device that failed.", |d| d.status.poll_errors_total),
+        ("osprey_device_rrd_updates_total", "RRD updates written for the device.", |d| d.status.rrd_updates_total),
+        ("osprey_device_rrd_update_errors_total", "RRD updates refused or failed.", |d| d.status.rrd_errors_total),
+    ];
+    for (name, help, value) in counters {
+        per_device(&mut out, name, "counter", help, &|d| Some(value(d).to_string()));
+    }
     out
 }
 
