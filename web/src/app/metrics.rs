@@ -71,7 +71,8 @@ pub fn exposition(devices: &[Device]) -> String {
     per_device(&mut out, "osprey_device_poll_interval_seconds", "gauge", "The device's polling interval.", &|d| {
         Some(d.spec.interval.to_string())
     });
-    let counters: [(&str, &str, fn(&Device) -> u64); 4] = [
+    type Counter = (&'static str, &'static str, fn(&Device) -> u64);
+    let counters: [Counter; 4] = [
         ("osprey_device_polls_total", "Polls of the device.", |d| d.status.polls_total),
         ("osprey_device_poll_errors_total", "Polls of the device that failed.", |d| d.status.poll_errors_total),
         ("osprey_device_rrd_updates_total", "RRD updates written for the device.", |d| d.status.rrd_updates_total),
