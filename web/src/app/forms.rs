@@ -104,18 +104,9 @@ fn form_again(values: AddFields, errors: FieldErrors) -> Response {
     }
 }
 
-/// Discovers a device now, with a short timeout (the user is waiting).
+/// Discovers a device now through the poller (the web itself never talks SNMP).
 async fn probe(spec: &DeviceSpec, addr: SocketAddr) -> Result<Discovered, String> {
-    let config = snmp::ClientConfig {
-        version: spec.version.wire(),
-        community: spec.community.as_bytes().to_vec(),
-        timeout: Duration::from_secs(1),
-        retries: 1,
-    };
-    let client = snmp::Client::connect(addr, config).await.map_err(|e| e.to_string())?;
-    poller::discovery::discover(&poller::querier::SnmpQuerier::new(client, spec.version), spec.version)
-        .await
-        .map_err(|e| e.to_string())
+    poller::discovery::probe(spec, addr).await.map_err(|e| e.to_string())
 }
 
 async fn resolve(host: String, port: u16) -> Result<SocketAddr, String> {
