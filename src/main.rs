@@ -1,6 +1,7 @@
 //! `osprey`: the command-line front end. This file only dispatches subcommands; each
 //! family lives in its own module (`netsnmp` for the net-snmp compatible commands).
 
+mod lifecycle;
 mod netsnmp;
 mod poller_cli;
 mod rrd_cli;
@@ -80,10 +81,10 @@ fn main() -> ExitCode {
         eprintln!("osprey: unknown command '{command}'\n\n{USAGE}");
         return ExitCode::from(1);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match lifecycle::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("osprey: cannot start the async runtime: {e}");
+            eprintln!("osprey: {e}");
             return ExitCode::from(1);
         }
     };

@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use poller::inventory::{Device, Inventory, PollRecord};
@@ -120,7 +118,7 @@ fn now() -> i64 {
 
 /// Discovers a device now (short timeout: the user is waiting).
 fn probe(spec: &DeviceSpec, addr: std::net::SocketAddr) -> Result<poller::inventory::Discovered, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = crate::lifecycle::runtime()?;
     runtime.block_on(poller::discovery::probe(spec, addr)).map_err(|e| e.to_string())
 }
 
@@ -314,12 +312,10 @@ pub fn poll(data: &Path, args: &[String]) -> i32 {
         }
         _ => return fail(POLL_USAGE),
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
-            return fail(format!("cannot handle signals: {e}"));
-        }
-    }
+    let stop = match crate::lifecycle::stop_on_signals() {
+        Ok(stop) => stop,
+        Err(e) => return fail(e),
+    };
     let config = poller::schedule::PollerConfig { once, ..poller::schedule::PollerConfig::new(data) };
     match poller::schedule::run(&config, &stop) {
         Ok(report) => {

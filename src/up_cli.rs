@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use poller::inventory::Inventory;
@@ -105,15 +105,13 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
     if let Err(e) = poller::target::parse_interval(&options.interval) {
         return fail(e);
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
-            return fail(format!("cannot handle signals: {e}"));
-        }
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let stop = match crate::lifecycle::stop_on_signals() {
+        Ok(stop) => stop,
+        Err(e) => return fail(e),
+    };
+    let runtime = match crate::lifecycle::runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(e),
     };
     let listener = match runtime.block_on(tokio::net::TcpListener::bind(web_addr)) {
         Ok(l) => l,

@@ -3,8 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 const USAGE: &str = "usage: osprey [--data DIR] web [--listen ADDR]   (ADDR defaults to 127.0.0.1:8080)";
@@ -47,15 +46,13 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
         }
         Err(message) => return fail(message),
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
-            return fail(format!("cannot handle signals: {e}"));
-        }
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let stop = match crate::lifecycle::stop_on_signals() {
+        Ok(stop) => stop,
+        Err(e) => return fail(e),
+    };
+    let runtime = match crate::lifecycle::runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(e),
     };
     let state = web::app::AppState::listening_on(data, addr.ip().is_loopback());
     let result = runtime.block_on(async move {

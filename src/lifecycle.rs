@@ -1,0 +1,22 @@
+//! What the long-running commands (`poll`, `web`, `up`) share: a stop flag set by SIGINT and
+//! SIGTERM, and the single-threaded async runtime they run on.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// A flag that SIGINT or SIGTERM sets.
+pub fn stop_on_signals() -> Result<Arc<AtomicBool>, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, stop.clone()).map_err(|e| format!("cannot handle signals: {e}"))?;
+    }
+    Ok(stop)
+}
+
+/// A current-thread tokio runtime with I/O and timers.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
