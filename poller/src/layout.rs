@@ -143,6 +143,15 @@ pub fn files(found: &Discovered) -> Vec<RrdFile> {
     files
 }
 
+/// Sets a traffic file's maximum to a new link speed (`rrdtool tune --maximum`), for an
+/// interface whose speed discovery found changed: rates up to the new speed count again, and
+/// rates above it are unknown.
+pub fn retune_speed(file: &Path, interface: &Interface) -> Result<(), rrd::error::Error> {
+    let limit = speed_limit(interface).map_or_else(|| "U".to_string(), |v| format!("{v}"));
+    let args = ["--maximum".to_string(), format!("in:{limit}"), "--maximum".to_string(), format!("out:{limit}")];
+    rrd::tune::tune(file, &args).map(|_| ())
+}
+
 /// `rrdtool create` arguments (after the file name) for `file` polled every `interval`
 /// seconds, starting at `start`.
 pub fn create_args(file: &RrdFile, interval: u32, start: i64) -> Vec<String> {
@@ -256,5 +265,24 @@ mod tests {
             )
             .unwrap();
         }
+    }
+
+    #[test]
+    fn a_new_link_speed_retunes_the_traffic_maximum() {
+        let dir = tempfile::tempdir().unwrap();
+        let found = Discovered { interfaces: vec![interface("eth0", 100_000_000)], ..Discovered::default() };
+        let file = &files(&found)[0];
+        let path = dir.path().join(&file.file_name);
+        let args = [vec![path.display().to_string()], create_args(file, 300, 1_000_000_000)].concat();
+        rrd::create::write_new(&path, &rrd::create::parse_args(&args, 1_000_000_000).unwrap().build(), true).unwrap();
+        let max = |path: &Path| {
+            let rrd = rrd::Rrd::load(path).unwrap();
+            (rrd.ds[0].max, rrd.ds[1].max)
+        };
+        assert_eq!(max(&path), (12_500_000.0, 12_500_000.0));
+        retune_speed(&path, &interface("eth0", 1_000_000_000)).unwrap();
+        assert_eq!(max(&path), (125_000_000.0, 125_000_000.0));
+        retune_speed(&path, &interface("eth0", 0)).unwrap();
+        assert!(max(&path).0.is_nan() && max(&path).1.is_nan());
     }
 }

@@ -316,6 +316,7 @@ fn finish(
     let Some(s) = scheduled.get_mut(&outcome.name) else { return Ok(()) };
     s.polling_since = None;
     if let Some(found) = outcome.discovered {
+        let speeds: HashMap<String, u64> = s.found.interfaces.iter().map(|i| (i.name.clone(), i.speed_bps)).collect();
         inventory.save_discovery(s.device.id, &found, unix_now() as i64)?;
         // Reload what was stored: the device's new system group and ifNumber, and interfaces
         // that keep their counter state across discoveries.
@@ -324,6 +325,26 @@ fn finish(
         }
         s.found = inventory.discovered(&s.device)?;
         s.files = files(&s.found);
+        // A link whose speed changed: its traffic file's maximum follows.
+        let dir = device_dir(&config.data_dir, &s.device.spec.name);
+        for interface in &s.found.interfaces {
+            if speeds.get(&interface.name).is_none_or(|&before| before == interface.speed_bps) {
+                continue;
+            }
+            let traffic = s.files.iter().find(|f| f.graph == crate::layout::Graph::Traffic(interface.name.clone()));
+            if let Some(path) = traffic.map(|f| dir.join(&f.file_name)).filter(|p| p.exists()) {
+                match crate::layout::retune_speed(&path, interface) {
+                    Ok(()) => log(&format!(
+                        "device {}: {} now runs at {} bit/s; {} retuned",
+                        s.device.spec.name,
+                        interface.name,
+                        interface.speed_bps,
+                        path.display()
+                    )),
+                    Err(e) => log(&format!("{}: {e}", path.display())),
+                }
+            }
+        }
         s.discover = false;
         s.last_discovery = Some(Instant::now());
         report.discovered += 1;
