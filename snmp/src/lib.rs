@@ -8,6 +8,7 @@
 //! - [`message`]: [`Message`], the v1/v2c community framing and the v3 header framing.
 //! - [`error`]: [`DecodeError`], the typed reasons a datagram was refused.
 //! - [`client`]: the tokio UDP client (get, getnext, getbulk, set, walk).
+//! - [`usm`]: SNMPv3 User-based Security Model keys, authentication and privacy.
 //!
 //! Decoding borrows the datagram (octet strings are `Cow::Borrowed`), never panics and never
 //! allocates more than the input justifies. Encoding appends to a caller-supplied `Vec<u8>`
@@ -19,6 +20,7 @@ pub mod error;
 pub mod message;
 pub mod oid;
 pub mod pdu;
+pub mod usm;
 pub mod value;
 
 pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};

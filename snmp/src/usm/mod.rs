@@ -1,0 +1,27 @@
+//! SNMPv3 User-based Security Model (RFC 3414) cryptography: key derivation, message
+//! authentication and scopedPDU privacy, with the RFC 7860 SHA-2 and RFC 3826 AES protocols
+//! and the AES-192/256 variants net-snmp and Cisco use.
+//!
+//! Modules and what each owns:
+//! - [`key`]: [`LocalizedKey`], a key bound to one authoritative engine (redacted in `Debug`).
+//! - [`auth`]: [`AuthProtocol`], password-to-key, localization, HMAC signing and verification.
+//! - [`privacy`]: [`PrivProtocol`], [`KeyExtension`], DES-CBC and AES-CFB128 of a scopedPDU.
+//! - [`user`]: [`LocalizedUser`], one user's keys localized once from passwords.
+//! - [`error`]: [`UsmError`], the typed reasons a key or a datagram was refused.
+//!
+//! Keys are derived once per user and engine ([`LocalizedUser::from_passwords`]); the
+//! per-packet operations ([`AuthProtocol::sign`], [`AuthProtocol::verify`],
+//! [`PrivProtocol::encrypt`], [`PrivProtocol::decrypt`]) take the localized keys and never
+//! hash a password.
+
+pub mod auth;
+pub mod error;
+pub mod key;
+pub mod privacy;
+pub mod user;
+
+pub use auth::AuthProtocol;
+pub use error::UsmError;
+pub use key::LocalizedKey;
+pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
+pub use user::LocalizedUser;
