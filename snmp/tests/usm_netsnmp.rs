@@ -111,6 +111,57 @@ fn assert_scoped_pdu(plaintext: &[u8]) {
     assert!(content.windows(SYS_NAME.len()).any(|w| w == SYS_NAME));
 }
 
+/// Requests snmpget 5.9.3 sent (same user, passwords and engine as above), kept so the
+/// check runs where net-snmp is not installed.
+const FROZEN: [(AuthProtocol, PrivProtocol, &str); 4] = [
+    (
+        AuthProtocol::Sha256,
+        PrivProtocol::Aes128,
+        "308186020103301102041676e8c7020300ffe3040107020103043f303d040980001f888001020304020100\
+         02010004066f73707265790418bbc9d6dac3adff9375190c7c720b4bf9177da1482fb5042b0408913\
+         5a2de64302ecd042d305325ce44c3888dcb5551d6836516173268573a276c214691ba09417e14ea01ef0\
+         4b2dd621210dadcf39cb118",
+    ),
+    (
+        AuthProtocol::Sha1,
+        PrivProtocol::Des,
+        "307d0201033011020424b2503e020300ffe304010702010304333031040980001f8880010203040201000\
+         2010004066f7370726579040c5f311ada7f336dc429159f2b040800000004b9aa46db0430159e6886a5\
+         8866bee8db5f458f0d3b7f006e0045879df65302c35b6a52b2f3f56a4978930a1e215e64379372dafca781",
+    ),
+    (
+        AuthProtocol::Md5,
+        PrivProtocol::Aes256,
+        "307a0201033011020415d16d96020300ffe304010702010304333031040980001f8880010203040201000\
+         2010004066f7370726579040ccebb1577af3b8c2f02c0abd804087b8c4ffd5f46d732042de71a8221dfc\
+         e5089693ef521b372323c07851729bea3d60544518f8457b58a1f526817f3ed991c1bc383763c2b",
+    ),
+    (
+        AuthProtocol::Sha512,
+        PrivProtocol::Aes192,
+        "30819e020103301102042c989de1020300ffe304010702010304573055040980001f88800102030402010\
+         002010004066f7370726579043077ec42216204952d76a8874fa1fb05bfab5b83b8e61da3343042766a6\
+         d944c6e4b1203736866272866a514db7f6257b804085ebeff66f1a6d986042d03325142d7fcc63fcffe5\
+         1208c59a639a9cc20207d2fa0772cc87ced87b928f8b18caf7a3aff1b51ccef5f6dff",
+    ),
+];
+
+fn unhex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).expect("ascii"), 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn frozen_netsnmp_requests() {
+    for (auth, privacy, datagram) in FROZEN {
+        let plaintext = open(&unhex(datagram), auth, privacy, KeyExtension::Blumenthal);
+        assert_scoped_pdu(&plaintext);
+    }
+}
+
 fn check(auth: AuthProtocol, privacy: PrivProtocol) {
     let datagram = capture(auth, privacy);
     let plaintext = open(&datagram, auth, privacy, KeyExtension::Blumenthal);
