@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use snmp::ber::Reader;
-use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
+use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol, SecurityParameters};
 use snmp::{Message, ScopedPdu, ScopedPduData};
 
 const ENGINE_ID: [u8; 9] = [0x80, 0x00, 0x1f, 0x88, 0x80, 0x01, 0x02, 0x03, 0x04];
@@ -50,54 +50,35 @@ fn capture(auth: AuthProtocol, privacy: PrivProtocol) -> Vec<u8> {
     buf
 }
 
-struct UsmParameters {
-    engine_id: Vec<u8>,
-    boots: u32,
-    time: u32,
-    user: Vec<u8>,
-    auth: Vec<u8>,
-    privacy: Vec<u8>,
-}
-
-fn usm_parameters(security_parameters: &[u8]) -> UsmParameters {
-    let mut outer = Reader::new(security_parameters);
-    let mut r = Reader::new(outer.expect(0x30).expect("USM SEQUENCE"));
-    UsmParameters {
-        engine_id: r.expect(0x04).expect("engine id").to_vec(),
-        boots: u32::try_from(r.read_integer().expect("boots")).expect("boots range"),
-        time: u32::try_from(r.read_integer().expect("time")).expect("time range"),
-        user: r.expect(0x04).expect("user").to_vec(),
-        auth: r.expect(0x04).expect("auth params").to_vec(),
-        privacy: r.expect(0x04).expect("priv params").to_vec(),
-    }
-}
-
 /// Verifies the captured request's MAC and decrypts its scopedPDU; returns the plaintext.
 fn open(datagram: &[u8], auth: AuthProtocol, privacy: PrivProtocol, extension: KeyExtension) -> Vec<u8> {
     let Message::V3(message) = Message::decode(datagram).expect("decodes") else {
         panic!("not a v3 message");
     };
     assert_eq!(message.header.flags & 0x03, 0x03, "authPriv flags");
-    let usm = usm_parameters(&message.security_parameters);
+    let usm = SecurityParameters::decode(&message.security_parameters).expect("USM parameters");
     assert_eq!(usm.engine_id, ENGINE_ID);
-    assert_eq!(usm.user, b"osprey");
-    assert_eq!(usm.auth.len(), auth.mac_len(), "{auth} MAC length on the wire");
+    assert_eq!(usm.user_name, b"osprey");
+    assert_eq!(usm.auth_parameters.len(), auth.mac_len(), "{auth} MAC length on the wire");
 
-    let auth_key = auth.localized_key(AUTH_PASSWORD.as_bytes(), &usm.engine_id).expect("auth key");
-    let position =
-        datagram.windows(usm.auth.len()).position(|window| window == usm.auth.as_slice()).expect("MAC in datagram");
-    let mut zeroed = datagram.to_vec();
-    zeroed[position..position + usm.auth.len()].fill(0);
-    assert!(auth.verify(&auth_key, &zeroed, &usm.auth), "{auth} MAC verifies");
-    assert_eq!(auth.sign(&auth_key, &zeroed), usm.auth);
-    let wrong_key = auth.localized_key(b"not the password", &usm.engine_id).expect("key");
-    assert!(!auth.verify(&wrong_key, &zeroed, &usm.auth));
+    let auth_key = auth.localized_key(AUTH_PASSWORD.as_bytes(), usm.engine_id).expect("auth key");
+    assert_eq!(auth.verify_message(&auth_key, datagram), Ok(true), "{auth} MAC verifies");
+    let mut resigned = datagram.to_vec();
+    auth.sign_message(&auth_key, &mut resigned).expect("signs");
+    assert_eq!(resigned, datagram, "{auth} signing reproduces net-snmp's MAC");
+    let wrong_key = auth.localized_key(b"not the password", usm.engine_id).expect("key");
+    assert_eq!(auth.verify_message(&wrong_key, datagram), Ok(false));
+    let mut tampered = datagram.to_vec();
+    if let Some(last) = tampered.last_mut() {
+        *last ^= 1;
+    }
+    assert_eq!(auth.verify_message(&auth_key, &tampered), Ok(false));
 
     let ScopedPduData::Encrypted(ciphertext) = &message.data else {
         panic!("scopedPDU not encrypted");
     };
-    let priv_key = privacy.localized_key(auth, PRIV_PASSWORD.as_bytes(), &usm.engine_id, extension).expect("priv key");
-    privacy.decrypt(&priv_key, usm.boots, usm.time, &usm.privacy, ciphertext).expect("decrypts")
+    let priv_key = privacy.localized_key(auth, PRIV_PASSWORD.as_bytes(), usm.engine_id, extension).expect("priv key");
+    privacy.decrypt(&priv_key, usm.engine_boots, usm.engine_time, usm.privacy_parameters, ciphertext).expect("decrypts")
 }
 
 /// The decrypted scopedPDU: one SEQUENCE (DES padding after it ignored) naming our engine.

@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 
 use super::error::UsmError;
 use super::key::LocalizedKey;
+use super::params::auth_parameters_range;
 
 /// Octets of repeated password hashed by password-to-key (RFC 3414 A.2: one megabyte).
 const PASSWORD_TO_KEY_OCTETS: usize = 1_048_576;
@@ -148,6 +149,42 @@ impl AuthProtocol {
             return false;
         }
         self.sign(localized_key, whole_message).ct_eq(mac).into()
+    }
+
+    /// Signs a whole encoded v3 message in place: its msgAuthenticationParameters must
+    /// already be [`mac_len`](Self::mac_len) octets (any value); they are zeroed, the MAC is
+    /// computed over the message and written there (RFC 3414 6.3.1).
+    pub fn sign_message(self, localized_key: &LocalizedKey, message: &mut [u8]) -> Result<(), UsmError> {
+        let range = self.checked_auth_range(message)?;
+        let slot = message
+            .get_mut(range.clone())
+            .ok_or(UsmError::BadAuthParameters { len: range.len(), expected: self.mac_len() })?;
+        slot.fill(0);
+        let mac = self.sign(localized_key, message);
+        if let Some(slot) = message.get_mut(range) {
+            slot.copy_from_slice(&mac);
+        }
+        Ok(())
+    }
+
+    /// Checks a whole received v3 message's MAC (RFC 3414 6.3.2): Ok(false) for a wrong MAC,
+    /// an error when the message or its authentication parameters are malformed.
+    pub fn verify_message(self, localized_key: &LocalizedKey, message: &[u8]) -> Result<bool, UsmError> {
+        let range = self.checked_auth_range(message)?;
+        let mac = message.get(range.clone()).unwrap_or_default().to_vec();
+        let mut zeroed = message.to_vec();
+        if let Some(slot) = zeroed.get_mut(range) {
+            slot.fill(0);
+        }
+        Ok(self.verify(localized_key, &zeroed, &mac))
+    }
+
+    fn checked_auth_range(self, message: &[u8]) -> Result<std::ops::Range<usize>, UsmError> {
+        let range = auth_parameters_range(message)?;
+        if range.len() != self.mac_len() || range.end > message.len() {
+            return Err(UsmError::BadAuthParameters { len: range.len(), expected: self.mac_len() });
+        }
+        Ok(range)
     }
 }
 

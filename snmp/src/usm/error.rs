@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::error::DecodeError;
+
 /// A refused USM operation. Decryption of untrusted input reports these, never panics.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum UsmError {
@@ -23,4 +25,10 @@ pub enum UsmError {
     /// A privacy protocol was given without an authentication protocol (RFC 3414 3.1.1).
     #[error("privacy requires authentication")]
     PrivacyWithoutAuth,
+    /// The message or its UsmSecurityParameters did not decode.
+    #[error("malformed USM message: {0}")]
+    Decode(#[from] DecodeError),
+    /// msgAuthenticationParameters is not the protocol's MAC length.
+    #[error("msgAuthenticationParameters is {len} octets, {expected} expected")]
+    BadAuthParameters { len: usize, expected: usize },
 }

@@ -6,22 +6,26 @@
 //! - [`key`]: [`LocalizedKey`], a key bound to one authoritative engine (redacted in `Debug`).
 //! - [`auth`]: [`AuthProtocol`], password-to-key, localization, HMAC signing and verification.
 //! - [`privacy`]: [`PrivProtocol`], [`KeyExtension`], DES-CBC and AES-CFB128 of a scopedPDU.
+//! - [`params`]: [`SecurityParameters`] (UsmSecurityParameters) and where the MAC sits in
+//!   a whole message ([`params::auth_parameters_range`]).
 //! - [`user`]: [`LocalizedUser`], one user's keys localized once from passwords.
 //! - [`error`]: [`UsmError`], the typed reasons a key or a datagram was refused.
 //!
 //! Keys are derived once per user and engine ([`LocalizedUser::from_passwords`]); the
-//! per-packet operations ([`AuthProtocol::sign`], [`AuthProtocol::verify`],
+//! per-packet operations ([`AuthProtocol::sign_message`], [`AuthProtocol::verify_message`],
 //! [`PrivProtocol::encrypt`], [`PrivProtocol::decrypt`]) take the localized keys and never
 //! hash a password.
 
 pub mod auth;
 pub mod error;
 pub mod key;
+pub mod params;
 pub mod privacy;
 pub mod user;
 
 pub use auth::AuthProtocol;
 pub use error::UsmError;
 pub use key::LocalizedKey;
+pub use params::SecurityParameters;
 pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
 pub use user::LocalizedUser;
