@@ -35,8 +35,10 @@ pub enum KeyExtension {
     /// the hash of everything so far appended again until long enough.
     #[default]
     Blumenthal,
-    /// draft-reeder-snmpv3-usm-3desede 2.1, what Cisco does: the next chunk is the last chunk
-    /// run through password-to-key again and localized to the same engine.
+    /// draft-reeder-snmpv3-usm-3desede 2.1, what Cisco does: the key so far is run through
+    /// password-to-key again as if it were a passphrase, localized to the same engine and
+    /// appended (Kul' = Kul || localize(password_to_key(Kul))). With MD5 or SHA-1 one round
+    /// always suffices.
     Reeder,
 }
 
@@ -99,17 +101,15 @@ impl PrivProtocol {
         if key.is_empty() {
             return Err(UsmError::KeyTooShort { len: 0, needed });
         }
-        let mut last_chunk = key.clone();
         while key.len() < needed {
             let chunk = match extension {
                 KeyExtension::Blumenthal => auth.hash(&key),
                 KeyExtension::Reeder => {
-                    let ku = auth.password_to_key(&last_chunk)?;
+                    let ku = auth.password_to_key(&key)?;
                     auth.localize(&ku, engine_id).as_bytes().to_vec()
                 }
             };
             key.extend_from_slice(&chunk);
-            last_chunk = chunk;
         }
         key.truncate(needed);
         Ok(LocalizedKey::from_bytes(key))
@@ -409,6 +409,9 @@ mod tests {
                 assert_eq!(blumenthal.as_bytes().get(..digest), Some(localized.as_bytes()));
                 assert_eq!(reeder.as_bytes().get(..digest), Some(localized.as_bytes()));
                 assert_ne!(blumenthal, reeder);
+                let reeder_tail =
+                    auth.localize(&auth.password_to_key(localized.as_bytes()).expect("ku"), &[0, 0, 0, 2]);
+                assert_eq!(reeder.as_bytes().get(digest..), reeder_tail.as_bytes().get(..protocol.key_len() - digest));
                 let expected_tail = auth.hash(localized.as_bytes());
                 assert_eq!(blumenthal.as_bytes().get(digest..), expected_tail.get(..protocol.key_len() - digest));
             }
