@@ -1,7 +1,8 @@
 //! Net-SNMP as the peer: `snmpget -v3 -l authPriv` sends one request to a UDP socket this test
 //! holds (with `-e`, no discovery round), and the captured datagram's MAC is verified and its
 //! scopedPDU decrypted with `snmp::usm`. That checks the RFC 7860 SHA-2 keys and MACs, DES,
-//! AES-128 and net-snmp's AES-192/256 key extension (Blumenthal) against a real implementation.
+//! AES-128 and both AES-192/256 key extensions against a real implementation: net-snmp's own
+//! (`-x AES-256`, Blumenthal) and its Cisco-compatible one (`-x AES-256-C`, Reeder).
 
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
@@ -27,14 +28,14 @@ fn have_snmpget() -> bool {
 }
 
 /// One authPriv GetRequest from snmpget, as sent on the wire.
-fn capture(auth: AuthProtocol, privacy: PrivProtocol) -> Vec<u8> {
+fn capture(auth: AuthProtocol, privacy: &str) -> Vec<u8> {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
     socket.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
     let port = socket.local_addr().expect("addr").port();
     let engine_hex: String = ENGINE_ID.iter().map(|b| format!("{b:02x}")).collect();
     let mut child = Command::new("snmpget")
         .args(["-v3", "-l", "authPriv", "-u", "osprey", "-r", "0", "-t", "3"])
-        .args(["-a", auth.name(), "-A", AUTH_PASSWORD, "-x", privacy.name(), "-X", PRIV_PASSWORD])
+        .args(["-a", auth.name(), "-A", AUTH_PASSWORD, "-x", privacy, "-X", PRIV_PASSWORD])
         .args(["-e", &format!("0x{engine_hex}")])
         .arg(format!("127.0.0.1:{port}"))
         .arg("1.3.6.1.2.1.1.5.0")
@@ -144,7 +145,7 @@ fn frozen_netsnmp_requests() {
 }
 
 fn check(auth: AuthProtocol, privacy: PrivProtocol) {
-    let datagram = capture(auth, privacy);
+    let datagram = capture(auth, privacy.name());
     let plaintext = open(&datagram, auth, privacy, KeyExtension::Blumenthal);
     assert_scoped_pdu(&plaintext);
 }
@@ -199,11 +200,35 @@ fn aes192_aes256_key_extension_is_blumenthal() {
         (AuthProtocol::Sha1, PrivProtocol::Aes192),
         (AuthProtocol::Sha1, PrivProtocol::Aes256),
     ] {
-        let datagram = capture(auth, privacy);
+        let datagram = capture(auth, privacy.name());
         assert_scoped_pdu(&open(&datagram, auth, privacy, KeyExtension::Blumenthal));
         let reeder = open(&datagram, auth, privacy, KeyExtension::Reeder);
         let opened_with_reeder =
             Reader::new(&reeder).expect(0x30).ok().and_then(|content| ScopedPdu::decode(content).ok());
         assert!(opened_with_reeder.is_none(), "{auth}+{privacy} opened with Reeder keys");
+    }
+}
+
+/// net-snmp's `AES-192-C`/`AES-256-C` are the Cisco (Reeder) key extension: they open with
+/// [`KeyExtension::Reeder`] and not with Blumenthal's, and the names parse to that choice.
+#[test]
+fn cisco_variants_are_reeder() {
+    if !have_snmpget() {
+        return;
+    }
+    for (auth, name) in [
+        (AuthProtocol::Md5, "AES-192-C"),
+        (AuthProtocol::Md5, "AES-256-C"),
+        (AuthProtocol::Sha1, "AES-192-C"),
+        (AuthProtocol::Sha1, "AES-256-C"),
+    ] {
+        let (privacy, extension) = PrivProtocol::parse_with_extension(name).expect("parses");
+        assert_eq!(extension, KeyExtension::Reeder);
+        let datagram = capture(auth, name);
+        assert_scoped_pdu(&open(&datagram, auth, privacy, KeyExtension::Reeder));
+        let blumenthal = open(&datagram, auth, privacy, KeyExtension::Blumenthal);
+        let opened_with_blumenthal =
+            Reader::new(&blumenthal).expect(0x30).ok().and_then(|content| ScopedPdu::decode(content).ok());
+        assert!(opened_with_blumenthal.is_none(), "{auth}+{name} opened with Blumenthal keys");
     }
 }

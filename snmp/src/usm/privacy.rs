@@ -35,7 +35,7 @@ pub enum KeyExtension {
     /// the hash of everything so far appended again until long enough.
     #[default]
     Blumenthal,
-    /// draft-reeder-snmpv3-usm-3desede 2.1, what Cisco does: the key so far is run through
+    /// draft-reeder-snmpv3-usm-3desede 2.1, what Cisco does (net-snmp `-x AES-256-C`): the key so far is run through
     /// password-to-key again as if it were a passphrase, localized to the same engine and
     /// appended (Kul' = Kul || localize(password_to_key(Kul))). With MD5 or SHA-1 one round
     /// always suffices.
@@ -62,6 +62,22 @@ impl PrivProtocol {
             PrivProtocol::Aes128 => "AES",
             PrivProtocol::Aes192 => "AES-192",
             PrivProtocol::Aes256 => "AES-256",
+        }
+    }
+
+    /// Parses a net-snmp `-x` name into the protocol and its key extension: `AES-192-C`,
+    /// `AES-256-C` (also `AES192C`, `AES256C`) are the Cisco (Reeder) variants; every other
+    /// name [`FromStr`] accepts gets [`KeyExtension::Blumenthal`], net-snmp's default.
+    pub fn parse_with_extension(name: &str) -> Result<(PrivProtocol, KeyExtension), UsmError> {
+        let upper = name.trim().to_ascii_uppercase();
+        let cisco = match upper.as_str() {
+            "AES-192-C" | "AES192C" => Some(PrivProtocol::Aes192),
+            "AES-256-C" | "AES256C" => Some(PrivProtocol::Aes256),
+            _ => None,
+        };
+        match cisco {
+            Some(protocol) => Ok((protocol, KeyExtension::Reeder)),
+            None => Ok((name.parse()?, KeyExtension::Blumenthal)),
         }
     }
 
@@ -329,6 +345,9 @@ mod tests {
         }
         assert_eq!("aes128".parse::<PrivProtocol>(), Ok(PrivProtocol::Aes128));
         assert!("3DES".parse::<PrivProtocol>().is_err());
+        assert_eq!(PrivProtocol::parse_with_extension("aes256c"), Ok((PrivProtocol::Aes256, KeyExtension::Reeder)));
+        assert_eq!(PrivProtocol::parse_with_extension("AES-192"), Ok((PrivProtocol::Aes192, KeyExtension::Blumenthal)));
+        assert!(PrivProtocol::parse_with_extension("AES-128-C").is_err());
     }
 
     #[test]
