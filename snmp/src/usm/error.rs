@@ -31,4 +31,7 @@ pub enum UsmError {
     /// msgAuthenticationParameters is not the protocol's MAC length.
     #[error("msgAuthenticationParameters is {len} octets, {expected} expected")]
     BadAuthParameters { len: usize, expected: usize },
+    /// The operating system gave no random bytes for a salt.
+    #[error("no random bytes for a salt: {0}")]
+    NoRandomness(String),
 }

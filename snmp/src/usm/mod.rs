@@ -8,6 +8,7 @@
 //! - [`privacy`]: [`PrivProtocol`], [`KeyExtension`], DES-CBC and AES-CFB128 of a scopedPDU.
 //! - [`params`]: [`SecurityParameters`] (UsmSecurityParameters) and where the MAC sits in
 //!   a whole message ([`params::auth_parameters_range`]).
+//! - [`salt`]: [`SaltCounter`], distinct msgPrivacyParameters salts per key.
 //! - [`user`]: [`LocalizedUser`], one user's keys localized once from passwords.
 //! - [`error`]: [`UsmError`], the typed reasons a key or a datagram was refused.
 //!
@@ -21,6 +22,7 @@ pub mod error;
 pub mod key;
 pub mod params;
 pub mod privacy;
+pub mod salt;
 pub mod user;
 
 pub use auth::AuthProtocol;
@@ -28,4 +30,5 @@ pub use error::UsmError;
 pub use key::LocalizedKey;
 pub use params::SecurityParameters;
 pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
+pub use salt::SaltCounter;
 pub use user::LocalizedUser;
