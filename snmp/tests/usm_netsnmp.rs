@@ -11,8 +11,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use snmp::ber::Reader;
-use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol, SecurityParameters};
-use snmp::{Message, ScopedPdu, ScopedPduData};
+use std::borrow::Cow;
+
+use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol, SaltCounter, SecurityParameters};
+use snmp::{Message, PduType, Pdus, ScopedPdu, ScopedPduData, V3Message, Value};
 
 const ENGINE_ID: [u8; 9] = [0x80, 0x00, 0x1f, 0x88, 0x80, 0x01, 0x02, 0x03, 0x04];
 const AUTH_PASSWORD: &str = "osprey-auth-pass";
@@ -231,4 +233,96 @@ fn cisco_variants_are_reeder() {
             Reader::new(&blumenthal).expect(0x30).ok().and_then(|content| ScopedPdu::decode(content).ok());
         assert!(opened_with_blumenthal.is_none(), "{auth}+{name} opened with Blumenthal keys");
     }
+}
+
+/// The other direction: this test answers snmpget as the authoritative agent, encrypting and
+/// signing the Response with `snmp::usm`, and snmpget (which verifies and decrypts it)
+/// prints the value only if both are right.
+fn answer(auth: AuthProtocol, privacy_name: &str) {
+    let (privacy, extension) = PrivProtocol::parse_with_extension(privacy_name).expect("name");
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    socket.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let port = socket.local_addr().expect("addr").port();
+    let engine_hex: String = ENGINE_ID.iter().map(|b| format!("{b:02x}")).collect();
+    let child = Command::new("snmpget")
+        .args(["-v3", "-l", "authPriv", "-u", "osprey", "-r", "0", "-t", "3", "-Ov"])
+        .args(["-a", auth.name(), "-A", AUTH_PASSWORD, "-x", privacy_name, "-X", PRIV_PASSWORD])
+        .args(["-e", &format!("0x{engine_hex}")])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("1.3.6.1.2.1.1.5.0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn snmpget");
+    let mut buf = vec![0u8; 65_535];
+    let (len, peer) = socket.recv_from(&mut buf).expect("request");
+    let request = &buf[..len];
+
+    let Message::V3(message) = Message::decode(request).expect("decodes") else {
+        panic!("not v3");
+    };
+    let usm = SecurityParameters::decode(&message.security_parameters).expect("usm");
+    let auth_key = auth.localized_key(AUTH_PASSWORD.as_bytes(), usm.engine_id).expect("key");
+    let priv_key = privacy.localized_key(auth, PRIV_PASSWORD.as_bytes(), usm.engine_id, extension).expect("key");
+    assert_eq!(auth.verify_message(&auth_key, request), Ok(true));
+    let ScopedPduData::Encrypted(ciphertext) = &message.data else {
+        panic!("not encrypted");
+    };
+    let plaintext = privacy
+        .decrypt(&priv_key, usm.engine_boots, usm.engine_time, usm.privacy_parameters, ciphertext)
+        .expect("decrypts");
+    let mut r = Reader::new(&plaintext);
+    let mut scoped = ScopedPdu::decode(r.expect(0x30).expect("SEQUENCE")).expect("scopedPDU");
+    let Pdus::Pdu(pdu) = &mut scoped.pdu else {
+        panic!("not a get");
+    };
+    pdu.pdu_type = PduType::Response;
+    for varbind in &mut pdu.varbinds {
+        varbind.value = Value::OctetString(Cow::Borrowed(b"osprey-usm-ok"));
+    }
+    let mut response_scoped = Vec::new();
+    scoped.encode(&mut response_scoped);
+
+    let salts = SaltCounter::random().expect("salt");
+    let sealed = privacy
+        .encrypt(&priv_key, usm.engine_boots, usm.engine_time, salts.next_salt(), &response_scoped)
+        .expect("encrypts");
+    let zero_mac = vec![0u8; auth.mac_len()];
+    let security = SecurityParameters {
+        auth_parameters: &zero_mac,
+        privacy_parameters: &sealed.privacy_parameters,
+        ..usm.clone()
+    };
+    let mut header = message.header;
+    header.flags = 0x03;
+    let response = V3Message {
+        header,
+        security_parameters: Cow::Owned(security.to_vec()),
+        data: ScopedPduData::Encrypted(Cow::Owned(sealed.ciphertext)),
+    };
+    let mut datagram = Message::V3(response).to_vec();
+    auth.sign_message(&auth_key, &mut datagram).expect("signs");
+    socket.send_to(&datagram, peer).expect("send");
+
+    let output = child.wait_with_output().expect("snmpget ends");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("osprey-usm-ok"),
+        "{auth}+{privacy_name}: snmpget printed {stdout:?}, stderr {:?}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn netsnmp_accepts_our_signed_encrypted_responses() {
+    if !have_snmpget() {
+        return;
+    }
+    answer(AuthProtocol::Sha256, "AES");
+    answer(AuthProtocol::Sha1, "DES");
+    answer(AuthProtocol::Md5, "AES");
+    answer(AuthProtocol::Sha512, "AES-256");
+    answer(AuthProtocol::Md5, "AES-256");
+    answer(AuthProtocol::Sha1, "AES-256-C");
+    answer(AuthProtocol::Md5, "AES-192-C");
 }
