@@ -1,8 +1,10 @@
-//! Net-SNMP as the peer: `snmpget -v3 -l authPriv` sends one request to a UDP socket this test
-//! holds (with `-e`, no discovery round), and the captured datagram's MAC is verified and its
-//! scopedPDU decrypted with `snmp::usm`. That checks the RFC 7860 SHA-2 keys and MACs, DES,
-//! AES-128 and both AES-192/256 key extensions against a real implementation: net-snmp's own
-//! (`-x AES-256`, Blumenthal) and its Cisco-compatible one (`-x AES-256-C`, Reeder).
+//! Net-SNMP as the peer, both directions. `snmpget -v3 -l authPriv` sends one request to a
+//! UDP socket this test holds (with `-e`, no discovery round): the captured datagram's MAC is
+//! verified and its scopedPDU decrypted with `snmp::usm`; then the test answers as the agent
+//! with a Response encrypted and signed by `snmp::usm`, which snmpget must accept. That checks
+//! the RFC 7860 SHA-2 keys and MACs, DES, AES-128 and both AES-192/256 key extensions against
+//! a real implementation: net-snmp's own (`-x AES-256`, Blumenthal) and its Cisco-compatible
+//! one (`-x AES-256-C`, Reeder). Frozen requests keep the check where net-snmp is missing.
 
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
