@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use testkit::rrd_profiles::mrtg_from;
 use testkit::{Output, have_rrdtool, run_utc as run};
 
 fn both(args: &[&str]) -> (Output, Output) {
@@ -20,28 +21,11 @@ fn info_without_cur_row(file: &str) -> String {
     out.stdout.lines().filter(|l| !l.contains(".cur_row = ")).map(|l| l.replace(file, "FILE") + "\n").collect()
 }
 
-const MRTG: &[&str] = &[
-    "--start",
-    "1000000000",
-    "--step",
-    "300",
-    "DS:ds0:COUNTER:600:0:12500000",
-    "DS:ds1:COUNTER:600:0:12500000",
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-];
-
 /// Creates an MRTG-style file with the real rrdtool at `dir/name.rrd` and returns its path.
 fn rrdtool_mrtg_file(dir: &tempfile::TempDir, name: &str) -> String {
     let file = dir.path().join(format!("{name}.rrd")).display().to_string();
     let mut args = vec!["create", file.as_str()];
-    args.extend_from_slice(MRTG);
+    args.extend_from_slice(&mrtg_from("1000000000"));
     assert_eq!(run("rrdtool", &args).code, 0);
     file
 }
@@ -55,7 +39,7 @@ fn create_makes_the_file_rrdtool_makes() {
     let ours = dir.path().join("ours.rrd").display().to_string();
     let theirs = rrdtool_mrtg_file(&dir, "theirs");
     let mut args = vec!["rrd", "create", ours.as_str()];
-    args.extend_from_slice(MRTG);
+    args.extend_from_slice(&mrtg_from("1000000000"));
     let out = run(env!("CARGO_BIN_EXE_osprey"), &args);
     assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "", ""));
     assert_eq!(info_without_cur_row(&ours), info_without_cur_row(&theirs));

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use testkit::rrd_profiles::MRTG;
 use testkit::{Output, have_rrdtool, run_utc as run};
 
 fn rrdtool(args: &[&str]) -> Output {
@@ -27,19 +28,6 @@ fn ok(out: Output) -> String {
 fn path(dir: &Path, name: &str) -> String {
     dir.join(name).display().to_string()
 }
-
-const MRTG: &[&str] = &[
-    "DS:ds0:COUNTER:600:0:12500000",
-    "DS:ds1:COUNTER:600:0:12500000",
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-];
 
 fn cacti() -> Vec<String> {
     let mut args = vec!["DS:traffic_in:COUNTER:600:0:U".to_string(), "DS:load:GAUGE:600:U:100".to_string()];

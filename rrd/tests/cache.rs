@@ -16,25 +16,9 @@ use common::{have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::batch::ParallelCache;
 use rrd::cache::FileCache;
 use rrd::update::UpdateOptions;
+use testkit::rrd_profiles::mrtg_from;
 
 const START: i64 = 1_000_000_200;
-
-const MRTG: &[&str] = &[
-    "--start",
-    "1000000200",
-    "--step",
-    "300",
-    "DS:ds0:COUNTER:600:0:12500000",
-    "DS:ds1:COUNTER:600:0:12500000",
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-];
 
 /// Small rings (so they wrap) with every CF and a GAUGE.
 const SMALL: &[&str] = &[
@@ -136,13 +120,14 @@ fn reading(rng: &mut Rng, t: i64, counters: &mut [u64; 2]) -> String {
 
 #[test]
 fn poller_streams_with_eviction_give_rrdtools_bytes() {
+    let mrtg = mrtg_from("1000000200");
     if !have_rrdtool() {
         return;
     }
     let pairs = Pairs::new();
     let names: Vec<String> = (0..6).map(|i| format!("f{i}.rrd")).collect();
     for (i, name) in names.iter().enumerate() {
-        pairs.create(name, if i % 2 == 0 { MRTG } else { SMALL });
+        pairs.create(name, if i % 2 == 0 { &mrtg[..] } else { SMALL });
     }
     // Capacity 4 for 6 files in round robin, plain LRU: every update after the first round
     // evicts.
@@ -201,7 +186,7 @@ fn rrdtool_between_our_cached_updates() {
         return;
     }
     let pairs = Pairs::new();
-    pairs.create("a.rrd", MRTG);
+    pairs.create("a.rrd", &mrtg_from("1000000200"));
     pairs.create("b.rrd", SMALL);
     let mut cache = FileCache::new(10);
     let mut rng = Rng(42);
@@ -304,7 +289,7 @@ fn a_file_with_holes_is_updated_without_a_mapping() {
         return;
     }
     let pairs = Pairs::new();
-    pairs.create("sparse.rrd", MRTG);
+    pairs.create("sparse.rrd", &mrtg_from("1000000200"));
     // A hole in the data area of both copies (it reads as zeros, valid values for rrdtool).
     for dir in [&pairs.theirs, &pairs.ours] {
         let file = std::fs::OpenOptions::new().write(true).open(dir.join("sparse.rrd")).unwrap();
@@ -327,7 +312,7 @@ fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
         return;
     }
     let pairs = Pairs::new();
-    pairs.create("good1.rrd", MRTG);
+    pairs.create("good1.rrd", &mrtg_from("1000000200"));
     pairs.create("good2.rrd", SMALL);
     pairs.create("late.rrd", SMALL);
     std::fs::write(pairs.theirs.join("junk.rrd"), b"not an rrd at all, just some bytes........").unwrap();
@@ -363,13 +348,14 @@ fn a_batch_reports_per_file_and_one_bad_file_stops_nothing() {
 
 #[test]
 fn parallel_batches_give_rrdtools_bytes_in_batch_order() {
+    let mrtg = mrtg_from("1000000200");
     if !have_rrdtool() {
         return;
     }
     let pairs = Pairs::new();
     let names: Vec<String> = (0..40).map(|i| format!("p{i}.rrd")).collect();
     for (i, name) in names.iter().enumerate() {
-        pairs.create(name, if i % 3 == 0 { MRTG } else { SMALL });
+        pairs.create(name, if i % 3 == 0 { &mrtg[..] } else { SMALL });
     }
     let mut cache = ParallelCache::new(3, 12);
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
@@ -440,6 +426,7 @@ fn crash_child() {
 
 #[test]
 fn killed_during_updates_never_leaves_a_file_rrdtool_rejects() {
+    let mrtg = mrtg_from("1000000200");
     if !have_rrdtool() {
         return;
     }
@@ -449,7 +436,7 @@ fn killed_during_updates_never_leaves_a_file_rrdtool_rejects() {
     for i in 0..40 {
         let name = format!("c{i:02}.rrd");
         let mut args = vec!["create", name.as_str()];
-        args.extend_from_slice(if i % 2 == 0 { SMALL } else { MRTG });
+        args.extend_from_slice(if i % 2 == 0 { SMALL } else { &mrtg[..] });
         rrdtool_ok(&dir, &args);
     }
     let check = tmp.path().join("check");

@@ -8,9 +8,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::Rrd;
 use rrd::fetch;
+use testkit::rrd_profiles::{CACTI_RRAS, MRTG};
 
 const DAY: i64 = 86_400;
 
@@ -56,27 +57,10 @@ fn stream(start: i64, days: i64, step: i64, seed: u64, mut value: impl FnMut(&mu
 }
 
 fn mrtg_file(dir: &Path, name: &str, start: i64, days: i64, seed: u64) {
-    rrdtool_ok(
-        dir,
-        &[
-            "create",
-            name,
-            "--start",
-            &start.to_string(),
-            "--step",
-            "300",
-            "DS:ds0:COUNTER:600:0:12500000",
-            "DS:ds1:COUNTER:600:0:12500000",
-            "RRA:AVERAGE:0.5:1:600",
-            "RRA:AVERAGE:0.5:6:700",
-            "RRA:AVERAGE:0.5:24:775",
-            "RRA:AVERAGE:0.5:288:797",
-            "RRA:MAX:0.5:1:600",
-            "RRA:MAX:0.5:6:700",
-            "RRA:MAX:0.5:24:775",
-            "RRA:MAX:0.5:288:797",
-        ],
-    );
+    let start_text = start.to_string();
+    let mut args = vec!["create", name, "--start", &start_text, "--step", "300"];
+    args.extend_from_slice(MRTG);
+    rrdtool_ok(dir, &args);
     let (mut c0, mut c1) = (4_294_000_000u64, 1_000u64);
     let updates = stream(start, days, 300, seed, |rng, _| {
         match rng.below(500) {

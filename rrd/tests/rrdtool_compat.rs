@@ -5,8 +5,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::{DsType, Rrd};
+use testkit::rrd_profiles::CACTI_RRAS;
 
 const START: i64 = 1_000_000_123;
 

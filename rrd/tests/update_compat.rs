@@ -8,8 +8,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{CACTI_RRAS, assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
+use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::update::{UpdateOptions, update_file};
+use testkit::rrd_profiles::{CACTI_RRAS, mrtg_from};
 
 const START: i64 = 1_000_000_000;
 
@@ -95,23 +96,6 @@ fn run(what: &str, create: &[&str], template: Option<&str>, readings: &[String])
     }
 }
 
-const MRTG: &[&str] = &[
-    "--start",
-    "1000000000",
-    "--step",
-    "300",
-    "DS:ds0:COUNTER:600:0:12500000",
-    "DS:ds1:COUNTER:600:0:12500000",
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-];
-
 #[test]
 fn worked_example_of_the_notes() {
     let create = [
@@ -146,7 +130,7 @@ fn mrtg_counters_with_32_and_64_bit_wraps_and_reboots() {
         }
         r.push(format!("{}:{a}:{b}", t(now)));
     }
-    run("mrtg wraps", MRTG, None, &r);
+    run("mrtg wraps", &mrtg_from("1000000000"), None, &r);
 }
 
 #[test]
@@ -165,7 +149,7 @@ fn gaps_longer_than_the_heartbeat_and_several_steps_per_update() {
         c += 5000 + i;
         r.push(format!("{}:{c}:{}", t(now), c / 2));
     }
-    run("gaps", MRTG, None, &r);
+    run("gaps", &mrtg_from("1000000000"), None, &r);
     let small = [
         "--start",
         "1000000000",

@@ -4,6 +4,7 @@
 //! - [`compare`]: comparing two agents' walks of a subtree (same OIDs and types; exact
 //!   values, counters that did not go down, or volatile columns by type only).
 //! - [`snmpd`]: a real Net-SNMP `snmpd` on a free loopback port with its own temp dir.
+//! - [`rrd_profiles`]: MRTG's and Cacti's RRD definitions as `rrdtool create` arguments.
 //! - [`snmpsim_data`]: the snmpsim-data corpus of recorded devices (location, files).
 //! - [`frozen_agent`]: a deterministic agent replaying a recorded tree, so two clients
 //!   walking it see identical values.
@@ -15,6 +16,7 @@
 pub mod agent;
 pub mod compare;
 pub mod frozen_agent;
+pub mod rrd_profiles;
 pub mod snmpd;
 pub mod snmpsim_data;
 pub mod tools;

@@ -6,26 +6,6 @@ use std::process::Command;
 
 pub const RRDTOOL: &str = "/usr/bin/rrdtool";
 
-/// Cacti's default archives: AVERAGE, MIN, MAX and LAST at 1:600, 6:700, 24:775, 288:797.
-pub const CACTI_RRAS: &[&str] = &[
-    "RRA:AVERAGE:0.5:1:600",
-    "RRA:AVERAGE:0.5:6:700",
-    "RRA:AVERAGE:0.5:24:775",
-    "RRA:AVERAGE:0.5:288:797",
-    "RRA:MIN:0.5:1:600",
-    "RRA:MIN:0.5:6:700",
-    "RRA:MIN:0.5:24:775",
-    "RRA:MIN:0.5:288:797",
-    "RRA:MAX:0.5:1:600",
-    "RRA:MAX:0.5:6:700",
-    "RRA:MAX:0.5:24:775",
-    "RRA:MAX:0.5:288:797",
-    "RRA:LAST:0.5:1:600",
-    "RRA:LAST:0.5:6:700",
-    "RRA:LAST:0.5:24:775",
-    "RRA:LAST:0.5:288:797",
-];
-
 /// True when rrdtool is installed. Without it the tests print a note and pass, except under
 /// CI (the env var `CI` set), where a missing rrdtool is a failure.
 pub fn have_rrdtool() -> bool {
