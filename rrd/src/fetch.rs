@@ -272,7 +272,7 @@ pub fn fetch_file(
         return Err(Error::Locked.into());
     }
     let file_len = file.metadata().map_err(open_err)?.len();
-    let header = read_header(&file, file_len).map_err(open_err)?;
+    let header = crate::format::read_header_bytes(&file, file_len).map_err(open_err)?;
     let rrd = Rrd::parse_header(&header, file_len).map_err(|source| Error::Format { path: name(), source })?;
     let rra = select_rra(&rrd, cf, resolution, start, end)?;
     let step = rrd.rra.get(rra).map_or(1, |def| def.pdp_cnt.saturating_mul(rrd.pdp_step).max(1));
@@ -296,31 +296,6 @@ pub fn fetch_file(
     push_unknown(&mut data, plan.after, ds_cnt);
     let ds_names = rrd.ds.iter().map(|d| d.name.as_str().into_owned()).collect();
     Ok(Fetched { start, end, step, rra, ds_names, data })
-}
-
-/// The header bytes: one read that usually covers it, a second one when the counts in the
-/// static head say it is longer.
-fn read_header(file: &File, file_len: u64) -> std::io::Result<Vec<u8>> {
-    let first = file_len.min(8192) as usize;
-    let mut buf = vec![0u8; first];
-    file.read_exact_at(&mut buf, 0)?;
-    let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
-    if let (Some(d), Some(r)) = (count(24), count(32)) {
-        // 144 + 232·D + 128·R + 80·D·R, the header size of versions 3 to 5.
-        let needed = d
-            .checked_mul(232)
-            .zip(r.checked_mul(128))
-            .and_then(|(a, b)| a.checked_add(b))
-            .zip(d.checked_mul(r).and_then(|dr| dr.checked_mul(80)))
-            .and_then(|(a, b)| a.checked_add(b))
-            .and_then(|n| n.checked_add(144))
-            .map_or(file_len, |n| n.min(file_len));
-        if needed > first as u64 {
-            buf.resize(usize::try_from(needed).unwrap_or(first), 0);
-            file.read_exact_at(&mut buf, 0)?;
-        }
-    }
-    Ok(buf)
 }
 
 /// The options of `rrdtool fetch` after parsing.

@@ -265,12 +265,12 @@ pub fn tune<S: AsRef<str>>(path: &Path, args: &[S]) -> Result<String, Error> {
         .write(true)
         .open(path)
         .map_err(|e| Error::Open { path: name.clone(), message: os_message(&e) })?;
+    // Locked before reading, as rrdtool's rrd_open (and update_file) do.
+    crate::update::lock_whole_file(&file).map_err(|_| Error::Tune("could not lock RRD".into()))?;
     let io_err = |context, source| Error::Io { context, path: path.to_path_buf(), source };
     let len = file.metadata().map_err(|e| io_err("reading", e))?.len();
-    let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
-    file.read_exact_at(&mut buf, 0).map_err(|e| io_err("reading", e))?;
+    let buf = crate::format::read_header_bytes(&file, len).map_err(|e| io_err("reading", e))?;
     let mut rrd = Rrd::parse_header(&buf, len).map_err(|source| Error::Format { path: name, source })?;
-    crate::update::lock_whole_file(&file).map_err(|_| Error::Tune("could not lock RRD".into()))?;
     let (options, rest) = split_options(args)?;
     // rrdtool edits its mapping of the file in place: the options before a refused one stay written.
     let mut refused = None;

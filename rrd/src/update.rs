@@ -593,7 +593,7 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
     lock_whole_file(&file).map_err(|source| Error::Update { path: name.clone(), source })?;
     let io_err = |source| Error::Io { context: "reading", path: path.to_path_buf(), source };
     let len = file.metadata().map_err(io_err)?.len();
-    let buf = read_header_bytes(&file, len).map_err(io_err)?;
+    let buf = crate::format::read_header_bytes(&file, len).map_err(io_err)?;
     let mut rrd = Rrd::parse_header(&buf, len).map_err(|source| Error::Format { path: name.clone(), source })?;
     let mut dirty = Dirty::default();
     let result = rrd.update(options, readings, &mut dirty);
@@ -604,27 +604,6 @@ pub fn update_file<S: AsRef<str>>(path: &Path, options: UpdateOptions<'_>, readi
     })?;
     result.map_err(|source| Error::Update { path: name, source })?;
     Ok(rrd)
-}
-
-/// The first bytes of the file, enough for its header (versions 3 to 5: `144 + 232·D + 128·R +
-/// 80·D·R` bytes), or the whole file when it is shorter.
-pub(crate) fn read_header_bytes(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; usize::try_from(len.min(4096)).unwrap_or(0)];
-    file.read_exact_at(&mut buf, 0)?;
-    let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
-    if let (Some(d), Some(r)) = (count(24), count(32)) {
-        let needed = d
-            .checked_mul(232)
-            .zip(r.checked_mul(128))
-            .zip(d.checked_mul(r).and_then(|n| n.checked_mul(80)))
-            .and_then(|((a, b), c)| a.checked_add(b)?.checked_add(c)?.checked_add(144))
-            .map_or(len, |n| n.min(len));
-        if needed > buf.len() as u64 {
-            buf = vec![0u8; usize::try_from(needed).unwrap_or(0)];
-            file.read_exact_at(&mut buf, 0)?;
-        }
-    }
-    Ok(buf)
 }
 
 /// Writes the regions `dirty` names from `rrd` to `file` with positioned writes, in the order

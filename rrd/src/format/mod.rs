@@ -318,3 +318,24 @@ impl Rrd {
         Ok(out)
     }
 }
+
+/// The first bytes of the file, enough for its header (versions 3 to 5: `144 + 232·D + 128·R +
+/// 80·D·R` bytes), or the whole file when it is shorter.
+pub(crate) fn read_header_bytes(file: &std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; usize::try_from(len.min(4096)).unwrap_or(0)];
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, 0)?;
+    let count = |at: usize| buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    if let (Some(d), Some(r)) = (count(24), count(32)) {
+        let needed = d
+            .checked_mul(232)
+            .zip(r.checked_mul(128))
+            .zip(d.checked_mul(r).and_then(|n| n.checked_mul(80)))
+            .and_then(|((a, b), c)| a.checked_add(b)?.checked_add(c)?.checked_add(144))
+            .map_or(len, |n| n.min(len));
+        if needed > buf.len() as u64 {
+            buf = vec![0u8; usize::try_from(needed).unwrap_or(0)];
+            std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, 0)?;
+        }
+    }
+    Ok(buf)
+}
