@@ -6,18 +6,8 @@ use std::process::Command;
 
 pub const RRDTOOL: &str = "/usr/bin/rrdtool";
 
-/// True when rrdtool is installed. Without it the tests print a note and pass, except under
-/// CI (the env var `CI` set), where a missing rrdtool is a failure.
-pub fn have_rrdtool() -> bool {
-    if Path::new(RRDTOOL).exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{RRDTOOL} is missing and CI is set: install the Debian package rrdtool");
-    }
-    eprintln!("note: {RRDTOOL} is missing; skipping the comparison with rrdtool");
-    false
-}
+/// True when rrdtool is installed (a missing one fails under CI).
+pub use testkit::have_rrdtool;
 
 /// Runs `rrdtool ARGS` in `dir` with `TZ=UTC`; returns (success, stdout, stderr).
 pub fn rrdtool(dir: &Path, args: &[&str]) -> (bool, String, String) {
