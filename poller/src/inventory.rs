@@ -1,7 +1,8 @@
 //! The inventory: an embedded SQLite database in `DIR/osprey.db` holding the devices, what
 //! discovery found on each (system group, interfaces, storage, processors, UCD groups), their
 //! poll status and the counter state the next poll compares with (last sysUpTime, each
-//! interface's ifCounterDiscontinuityTime).
+//! interface's ifCounterDiscontinuityTime), and per device counters of polls, failed polls and
+//! RRD updates written and refused (for `/metrics`).
 //!
 //! The schema is versioned from the start: `schema_version` holds the number of migrations
 //! applied, and [`Inventory::open`] applies the missing ones in one transaction each. WAL mode

@@ -3,7 +3,8 @@
 //! Modules and what each owns:
 //! - [`graph`]: graphs of RRD files: time ranges, data consolidated to the pixel width, drawn
 //!   as SVG or PNG (MRTG's look), or given as JSON/CSV; MRTG's traffic summary.
-//! - [`app`]: the axum router: pages, forms, JSON API, metrics.
+//! - [`app`]: the axum router: pages, forms, JSON API, metrics, and the logins, sessions and
+//!   CSRF tokens that guard the forms.
 
 pub mod app;
 pub mod graph;
