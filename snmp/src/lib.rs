@@ -8,6 +8,7 @@
 //! - [`message`]: [`Message`], the v1/v2c community framing and the v3 header framing.
 //! - [`error`]: [`DecodeError`], the typed reasons a datagram was refused.
 //! - [`client`]: the tokio UDP client (get, getnext, getbulk, set, walk).
+//! - [`security`]: [`SecurityModel`] and [`SecurityLevel`], the words access control uses.
 //! - [`usm`]: SNMPv3 User-based Security Model keys, authentication and privacy.
 //!
 //! Decoding borrows the datagram (octet strings are `Cow::Borrowed`), never panics and never
@@ -20,6 +21,7 @@ pub mod error;
 pub mod message;
 pub mod oid;
 pub mod pdu;
+pub mod security;
 pub mod usm;
 pub mod value;
 
@@ -28,4 +30,5 @@ pub use error::DecodeError;
 pub use message::{CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version};
 pub use oid::{Oid, OidParseError};
 pub use pdu::{ErrorStatus, Pdu, PduType, Pdus, TrapV1Pdu, VarBind};
+pub use security::{SecurityLevel, SecurityModel};
 pub use value::Value;

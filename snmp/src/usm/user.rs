@@ -4,6 +4,7 @@ use super::auth::AuthProtocol;
 use super::error::UsmError;
 use super::key::LocalizedKey;
 use super::privacy::{KeyExtension, PrivProtocol};
+use crate::security::SecurityLevel;
 
 /// A USM user with keys localized to one authoritative snmpEngineID. Build it once (the
 /// password hashing costs a megabyte of hashing per key) and keep it for every packet.
@@ -54,12 +55,12 @@ impl LocalizedUser {
         Ok(LocalizedUser { name, auth: Some((auth_protocol, auth_key)), privacy })
     }
 
-    /// msgFlags security bits for this user's level: 0, auth (0x01) or auth|priv (0x03).
-    pub fn security_flags(&self) -> u8 {
+    /// The security level this user's keys give.
+    pub fn level(&self) -> SecurityLevel {
         match (&self.auth, &self.privacy) {
-            (None, _) => 0,
-            (Some(_), None) => 0x01,
-            (Some(_), Some(_)) => 0x03,
+            (None, _) => SecurityLevel::NoAuthNoPriv,
+            (Some(_), None) => SecurityLevel::AuthNoPriv,
+            (Some(_), Some(_)) => SecurityLevel::AuthPriv,
         }
     }
 }
@@ -80,7 +81,7 @@ mod tests {
             Some((PrivProtocol::Aes256, b"maplesyrup".as_slice(), KeyExtension::Blumenthal)),
         )
         .expect("user");
-        assert_eq!(user.security_flags(), 0x03);
+        assert_eq!(user.level(), SecurityLevel::AuthPriv);
         assert_eq!(user.auth.as_ref().map(|(_, k)| k.len()), Some(20));
         assert_eq!(user.privacy.as_ref().map(|(_, k)| k.len()), Some(32));
 
@@ -105,6 +106,6 @@ mod tests {
         );
         assert_eq!(result, Err(UsmError::PrivacyWithoutAuth));
         let user = LocalizedUser::from_passwords("bob", &ENGINE, None, None).expect("user");
-        assert_eq!(user.security_flags(), 0);
+        assert_eq!(user.level(), SecurityLevel::NoAuthNoPriv);
     }
 }
