@@ -81,6 +81,14 @@ impl<'a> ScopedPdu<'a> {
         Ok(ScopedPdu { context_engine_id, context_name, pdu })
     }
 
+    pub fn into_owned(self) -> ScopedPdu<'static> {
+        ScopedPdu {
+            context_engine_id: Cow::Owned(self.context_engine_id.into_owned()),
+            context_name: Cow::Owned(self.context_name.into_owned()),
+            pdu: self.pdu.into_owned(),
+        }
+    }
+
     fn content_len(&self) -> usize {
         ber::tlv_len(self.context_engine_id.len()) + ber::tlv_len(self.context_name.len()) + self.pdu.encoded_len()
     }

@@ -11,6 +11,9 @@
 //! - [`salt`]: [`SaltCounter`], distinct msgPrivacyParameters salts per key.
 //! - [`user`]: [`LocalizedUser`], one user's keys localized once from passwords.
 //! - [`error`]: [`UsmError`], the typed reasons a key or a datagram was refused.
+//! - [`report`]: [`UsmReport`], the usmStats counters a Report names, and net-snmp's texts.
+//! - [`timeliness`]: the 150-second window, for the agent and for a manager's clock estimate.
+//! - [`wire`]: sealing ([`wire::seal`]) and opening ([`wire::Incoming`]) whole v3 messages.
 //!
 //! Keys are derived once per user and engine ([`LocalizedUser::from_passwords`]); the
 //! per-packet operations ([`AuthProtocol::sign_message`], [`AuthProtocol::verify_message`],
@@ -22,13 +25,18 @@ pub mod error;
 pub mod key;
 pub mod params;
 pub mod privacy;
+pub mod report;
 pub mod salt;
+pub mod timeliness;
 pub mod user;
+pub mod wire;
 
 pub use auth::AuthProtocol;
 pub use error::UsmError;
 pub use key::LocalizedKey;
 pub use params::SecurityParameters;
 pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
+pub use report::UsmReport;
 pub use salt::SaltCounter;
 pub use user::LocalizedUser;
+pub use wire::{EngineStamp, Envelope, Incoming, IncomingError, SealError};
