@@ -106,7 +106,7 @@ impl MibView {
     /// subtree, whichever comes first.
     pub fn next_candidate(&self, oid: &[u32]) -> NextCandidate {
         if self.masked {
-            return NextCandidate::Step;
+            return self.next_candidate_masked(oid);
         }
         let past_excluded = self.deciding(oid).and_then(|f| successor_of_subtree(&f.subtree));
         let next_included = self
@@ -116,11 +116,39 @@ impl MibView {
             .map(|f| &f.subtree)
             .min()
             .cloned();
+        let inside_included = self.families.iter().any(|f| f.included && oid.starts_with(&f.subtree));
         match (past_excluded, next_included) {
+            (_, None) if !inside_included => NextCandidate::End,
             (Some(a), Some(b)) => NextCandidate::From(a.min(b)),
             (Some(a), None) | (None, Some(a)) => NextCandidate::From(a),
             (None, None) => NextCandidate::End,
         }
+    }
+}
+
+impl MibView {
+    /// With masks, only a lower bound is cheap: a family matches nothing below its subtree
+    /// with the wildcard arcs at 0. When every included family starts after `oid`, the
+    /// smallest such start is safe to jump to; otherwise the caller steps.
+    fn next_candidate_masked(&self, oid: &[u32]) -> NextCandidate {
+        let mut lowest: Option<Oid> = None;
+        for family in self.families.iter().filter(|f| f.included) {
+            let bound: Oid = family
+                .subtree
+                .iter()
+                .enumerate()
+                .map(|(i, arc)| if family.is_wildcard(i) { 0 } else { *arc })
+                .collect::<Vec<u32>>()
+                .as_slice()
+                .into();
+            if bound.as_slice() <= oid {
+                return NextCandidate::Step;
+            }
+            if lowest.as_ref().is_none_or(|l| bound < *l) {
+                lowest = Some(bound);
+            }
+        }
+        lowest.map_or(NextCandidate::End, NextCandidate::From)
     }
 }
 
@@ -255,6 +283,11 @@ mod tests {
         assert_eq!(v.next_candidate(&oid("1.3.6.1.2.1.5.1.0")), NextCandidate::End);
         let masked = view(&[(".1.3.6.1.2.1.2.2.1.2.1", "ff.c0", true)]);
         assert_eq!(masked.next_candidate(&oid("1.3.6.1.2.1.2.2.1.3.1")), NextCandidate::Step);
+        // Before every masked family: jump to the lowest OID one could match.
+        assert_eq!(masked.next_candidate(&oid("1.3.6.1.2.1.1.1.0")), NextCandidate::From(oid("1.3.6.1.2.1.2.2.1.2.0")));
+        for excluded_only in [view(&[(".1.3.6.1.2.1.1", "ff.80", false)]), view(&[(".1.3.6.1.2.1.1", "fd", false)])] {
+            assert_eq!(excluded_only.next_candidate(&oid("1.3.6.1.2.1.1.1.0")), NextCandidate::End);
+        }
         assert_eq!(successor_of_subtree(&Oid::from([1, u32::MAX])), Some(Oid::from([2])));
         assert_eq!(successor_of_subtree(&Oid::from([u32::MAX])), None);
     }
