@@ -34,6 +34,10 @@ access gr \"\" any noauth exact restricted none none
 access gw \"\" any noauth exact restricted contact none
 access gn \"\" usm auth exact restricted none none
 rocommunity snmponly 127.0.0.1 -V snmpgroup
+com2sec -Cn ctx1 incontext 127.0.0.1 incontext
+group gc v2c incontext
+access gc \"\" any noauth exact restricted none none
+access gc ctx1 any noauth exact restricted none none
 ";
 
 struct Pair {
@@ -127,8 +131,9 @@ fn gets_inside_and_outside_the_view() {
 fn refused_communities_are_silent() {
     require_netsnmp!();
     let pair = start();
-    // orphan: com2sec without a group; nowhere: a group with only a usm access entry.
-    for community in ["orphan", "nowhere", "wrong"] {
+    // orphan: com2sec without a group; nowhere: a group with only a usm access entry;
+    // incontext: mapped to a context the agent does not serve.
+    for community in ["orphan", "nowhere", "incontext", "wrong"] {
         for version in ["-v1", "-v2c"] {
             let (t, o) = both(&pair, "snmpget", &[version, "-c", community], &[".1.3.6.1.2.1.1.1.0"]);
             assert_same_output(&format!("snmpget {version} -c {community}"), &t, &o);
@@ -153,5 +158,11 @@ fn sets_through_the_write_view() {
             let (t, o) = both(&pair, "snmpset", &[version, "-c", community], &[oid, "s", "changed-by-test"]);
             assert_same_output(&format!("snmpset {version} -c {community} {oid} ({what})"), &t, &o);
         }
+        // The whole PDU is checked against the write view before any object is tried.
+        let operands = [".1.3.6.1.2.1.1.4.0", "s", "x", ".1.3.6.1.2.1.1.5.0", "s", "y"];
+        let (t, o) = both(&pair, "snmpset", &[version, "-c", "writer"], &operands);
+        assert_same_output(&format!("snmpset {version} in and out of the write view"), &t, &o);
+        let (t, o) = both(&pair, "snmpset", &[version, "-c", "writer"], &[".1.3.6.1.2.1.1.4.0", "i", "5"]);
+        assert_same_output(&format!("snmpset {version} wrong type in the write view"), &t, &o);
     }
 }
