@@ -127,10 +127,26 @@ impl MibView {
 }
 
 impl MibView {
-    /// With masks, only a lower bound is cheap: a family matches nothing below its subtree
+    /// With masks: an OID excluded by an unmasked family is jumped past that subtree when
+    /// no masked included family is as long (only those could take part of it back).
+    /// Otherwise only a lower bound is cheap: a family matches nothing below its subtree
     /// with the wildcard arcs at 0. When every included family starts after `oid`, the
     /// smallest such start is safe to jump to; otherwise the caller steps.
     fn next_candidate_masked(&self, oid: &[u32]) -> NextCandidate {
+        if let Some(excluding) = self.deciding(oid).filter(|f| !f.included && !f.has_wildcards()) {
+            let len = excluding.subtree.len();
+            let reclaimable = self.families.iter().any(|f| f.included && f.has_wildcards() && f.subtree.len() >= len);
+            if !reclaimable && let Some(past) = successor_of_subtree(&excluding.subtree) {
+                let inner_included = self
+                    .families
+                    .iter()
+                    .filter(|f| f.included && f.subtree.as_slice() > oid && f.subtree < past)
+                    .map(|f| &f.subtree)
+                    .min()
+                    .cloned();
+                return NextCandidate::From(inner_included.unwrap_or(past));
+            }
+        }
         let mut lowest: Option<Oid> = None;
         for family in self.families.iter().filter(|f| f.included) {
             let bound: Oid = family
@@ -283,6 +299,14 @@ mod tests {
         assert_eq!(v.next_candidate(&oid("1.3.6.1.2.1.5.1.0")), NextCandidate::End);
         let masked = view(&[(".1.3.6.1.2.1.2.2.1.2.1", "ff.c0", true)]);
         assert_eq!(masked.next_candidate(&oid("1.3.6.1.2.1.2.2.1.3.1")), NextCandidate::Step);
+        // An unmasked exclusion in a masked view is still jumped over.
+        let mixed = view(&[
+            (".1.3.6.1.2.1", "", true),
+            (".1.3.6.1.2.1.1", "", false),
+            (".1.3.6.1.2.1.2.2.1.2.1", "ff.c0", false),
+        ]);
+        assert_eq!(mixed.next_candidate(&oid("1.3.6.1.2.1.1.1.0")), NextCandidate::From(oid("1.3.6.1.2.1.2")));
+        assert_eq!(mixed.next_candidate(&oid("1.3.6.1.2.1.2.2.1.2.1")), NextCandidate::Step);
         // Before every masked family: jump to the lowest OID one could match.
         assert_eq!(masked.next_candidate(&oid("1.3.6.1.2.1.1.1.0")), NextCandidate::From(oid("1.3.6.1.2.1.2.2.1.2.0")));
         for excluded_only in [view(&[(".1.3.6.1.2.1.1", "ff.80", false)]), view(&[(".1.3.6.1.2.1.1", "fd", false)])] {
