@@ -55,7 +55,7 @@ fn generation(
     let modules = mib::build(&ctx);
     let registry = Registry::new(modules.handlers).map_err(|e| e.to_string())?;
     Ok(Generation {
-        dispatcher: Dispatcher { registry, communities: config.communities.clone(), stats: stats.clone() },
+        dispatcher: Dispatcher { registry, vacm: config.vacm.clone(), stats: stats.clone() },
         cached: modules.cached,
     })
 }
