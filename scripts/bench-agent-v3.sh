@@ -12,7 +12,7 @@ source scripts/lib/packages.sh
 ensure_test_packages
 cargo build --release --locked -q -p osprey-agent -p osprey-snmp --example v3_loadgen
 dir=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 printf 'createUser bench SHA-256 "bench auth pass" AES "bench priv pass"\nrouser bench priv\n' >"$dir/snmpd.conf"
 port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 v3get() { snmpget -v3 -l authPriv -u bench -a SHA-256 -A "bench auth pass" -x AES -X "bench priv pass" -r0 -t0.5 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0; }

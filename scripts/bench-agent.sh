@@ -12,7 +12,7 @@ source scripts/lib/packages.sh
 ensure_test_packages
 cargo build --release --locked -q -p osprey-agent
 dir=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 printf 'rocommunity public 127.0.0.1\ndisk / 10%%\nload 12 10 5\n' >"$dir/snmpd.conf"
 port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 100); do snmpget -v2c -c public -r0 -t0.2 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && return; sleep 0.1; done; echo "agent on $1 did not start" >&2; exit 1; }
