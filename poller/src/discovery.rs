@@ -97,6 +97,7 @@ pub async fn probe(spec: &crate::target::DeviceSpec, addr: std::net::SocketAddr)
         community: spec.community.as_bytes().to_vec(),
         timeout: std::time::Duration::from_secs(1),
         retries: 1,
+        usm: None,
     };
     let client = snmp::Client::connect(addr, config).await.map_err(|e| Error::Snmp(e.to_string()))?;
     discover(&crate::querier::SnmpQuerier::new(client, spec.version), spec.version).await

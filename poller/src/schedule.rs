@@ -269,6 +269,7 @@ fn reload(
                     community: device.spec.community.as_bytes().to_vec(),
                     timeout: config.timeout,
                     retries: config.retries,
+                    usm: None,
                 };
                 transport
                     .and_then(|t| Client::with_transport(t, addr, client_config).ok())
