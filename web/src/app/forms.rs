@@ -77,8 +77,13 @@ fn check_fields(fields: &AddFields) -> FieldErrors {
             None
         }
     };
-    if let Err(e) = SnmpVersion::parse(fields.version.trim()) {
-        errors.version = e.to_string();
+    match SnmpVersion::parse(fields.version.trim()) {
+        Err(e) => errors.version = e.to_string(),
+        // The form has no fields for a user's credentials.
+        Ok(SnmpVersion::V3) => {
+            errors.version = "SNMPv3 devices are added with `osprey device add -v 3 -u USER ...`".into();
+        }
+        Ok(_) => {}
     }
     if fields.community.is_empty() {
         errors.community = "enter the community".into();
