@@ -228,6 +228,14 @@ impl UsmSession {
         Ok(UsmSession { config, salt: SaltCounter::random()?, engine: tokio::sync::Mutex::new(None) })
     }
 
+    /// Drops `stale` (when it is still the known engine) so the next request rediscovers.
+    pub async fn forget(&self, stale: &Arc<Engine>) {
+        let mut slot = self.engine.lock().await;
+        if slot.as_ref().is_some_and(|known| Arc::ptr_eq(known, stale)) {
+            *slot = None;
+        }
+    }
+
     /// The discovery probe (RFC 3414 §4): noAuthNoPriv, no engine ID, no user, an empty
     /// GetRequest, reportable.
     pub fn probe(&self, msg_id: i32) -> Result<Vec<u8>, UsmError> {
@@ -286,6 +294,8 @@ pub enum V3Reply {
     Response(Pdu<'static>),
     /// A Report, with the authoritative engine's ID and clock it carried.
     Report { report: ReportError, engine_id: Vec<u8>, boots: u32, time: u32, level: SecurityLevel },
+    /// An unknownEngineID Report from another engine than the request was sealed for.
+    EngineChanged { engine_id: Vec<u8> },
 }
 
 /// Opens a datagram answering a request sealed for `engine` (`None` for the discovery probe):
@@ -299,12 +309,21 @@ pub fn open_reply(datagram: &[u8], msg_id: i32, engine: Option<&Engine>) -> Opti
     }
     let security = &incoming.security;
     let stamp = (security.engine_id.to_vec(), security.engine_boots, security.engine_time);
-    // A reply speaks for the engine the request went to (net-snmp ignores others: a wrong
-    // `-e` ends in a timeout, not in the agent's unknownEngineID Report).
+    // A reply speaks for the engine the request went to. The one exception is the agent's
+    // unauthenticated unknownEngineID Report naming another engine: the agent restarted
+    // with a new engine ID (or `-e` was wrong).
     if let Some(engine) = engine
         && security.engine_id != engine.id.as_slice()
     {
-        return None;
+        let ScopedPduData::Plaintext(scoped) = incoming.data else { return None };
+        let Pdus::Pdu(pdu) = &scoped.pdu else { return None };
+        let names_unknown_engine =
+            pdu.varbinds.first().and_then(|vb| UsmReport::from_oid(&vb.oid)) == Some(UsmReport::UnknownEngineIds);
+        return (incoming.level == SecurityLevel::NoAuthNoPriv
+            && pdu.pdu_type == PduType::Report
+            && names_unknown_engine
+            && !security.engine_id.is_empty())
+        .then(|| V3Reply::EngineChanged { engine_id: security.engine_id.to_vec() });
     }
     let scoped = match (incoming.level, engine) {
         (SecurityLevel::NoAuthNoPriv, _) => match incoming.data {
@@ -367,7 +386,9 @@ impl super::Client {
                 }
                 // An answer without an engine ID cannot be used; keep asking would not help.
                 Some(V3Reply::Report { report, .. }) => return Err(super::ClientError::Report(report)),
-                Some(V3Reply::Response(_)) | None => return Err(super::ClientError::DiscoveryTimeout(self.peer)),
+                Some(V3Reply::Response(_) | V3Reply::EngineChanged { .. }) | None => {
+                    return Err(super::ClientError::DiscoveryTimeout(self.peer));
+                }
             },
         };
         let engine = Arc::new(engine);
@@ -376,14 +397,16 @@ impl super::Client {
     }
 
     /// One v3 request: sealed for the engine, resent once after a notInTimeWindow Report
-    /// has given the engine's clock (as net-snmp does); other Reports are errors.
+    /// has given the engine's clock (as net-snmp does), and once after rediscovery when the
+    /// agent's engine ID changed (a restarted agent); other Reports are errors.
     pub(super) async fn request_v3(
         &self,
         usm: &UsmSession,
         pdu: Pdu<'_>,
     ) -> Result<super::Response, super::ClientError> {
-        let engine = self.engine(usm).await?;
+        let mut engine = self.engine(usm).await?;
         let mut resynchronized = false;
+        let mut rediscovered = false;
         loop {
             match self.exchange(usm, Some(&engine), Some(&pdu)).await? {
                 Some(V3Reply::Response(reply)) => {
@@ -405,6 +428,14 @@ impl super::Client {
                     resynchronized = true;
                 }
                 Some(V3Reply::Report { report, .. }) => return Err(super::ClientError::Report(report)),
+                Some(V3Reply::EngineChanged { .. }) if !rediscovered => {
+                    rediscovered = true;
+                    usm.forget(&engine).await;
+                    engine = self.engine(usm).await?;
+                }
+                Some(V3Reply::EngineChanged { .. }) => {
+                    return Err(super::ClientError::Report(ReportError::Usm(UsmReport::UnknownEngineIds)));
+                }
                 None => return Err(super::ClientError::Timeout(self.peer)),
             }
         }
@@ -439,6 +470,9 @@ impl super::Client {
                 match tokio::time::timeout_at(deadline, rx.recv()).await {
                     Ok(Some(datagram)) => match open_reply(&datagram, msg_id, engine) {
                         Some(V3Reply::Response(reply)) if engine.is_some() && reply.request_id != id => {}
+                        // With `-e` the engine is the user's word: net-snmp waits on (and times
+                        // out) rather than follow the agent's report.
+                        Some(V3Reply::EngineChanged { .. }) if usm.config.security_engine_id.is_some() => {}
                         Some(reply) => return Ok(Some(reply)),
                         None => {}
                     },
@@ -477,12 +511,24 @@ mod tests {
         }
     }
 
-    /// What the scripted agent saw.
-    #[derive(Default)]
+    /// What the scripted agent saw, and its engine ID (a test may change it, as a restart
+    /// of snmpd -C does).
     struct Seen {
         probes: AtomicUsize,
         time_reports: AtomicUsize,
         requests: AtomicUsize,
+        engine_id: Mutex<Vec<u8>>,
+    }
+
+    impl Default for Seen {
+        fn default() -> Seen {
+            Seen {
+                probes: AtomicUsize::new(0),
+                time_reports: AtomicUsize::new(0),
+                requests: AtomicUsize::new(0),
+                engine_id: Mutex::new(ENGINE.to_vec()),
+            }
+        }
     }
 
     /// A scripted USM agent: answers discovery with `discovery_clock` (which may be wrong),
@@ -492,7 +538,6 @@ mod tests {
     async fn scripted_agent(discovery_clock: (u32, u32), seen: Arc<Seen>) -> SocketAddr {
         let sock = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = sock.local_addr().unwrap();
-        let alice = usm_config(SecurityLevel::AuthPriv).localize(&ENGINE).unwrap();
         let salt = SaltCounter::starting_at(77);
         let (boots, time) = (3u32, 5000u32);
         tokio::spawn(async move {
@@ -503,17 +548,19 @@ mod tests {
                 let Ok(Message::V3(message)) = Message::decode(datagram) else { continue };
                 let incoming = Incoming::parse(&message).unwrap();
                 let msg_id = incoming.header.msg_id;
+                let engine_id = lock(&seen.engine_id).clone();
+                let alice = usm_config(SecurityLevel::AuthPriv).localize(&engine_id).unwrap();
                 let reply = |pdu_type: PduType, level: SecurityLevel, clock: (u32, u32), user: &LocalizedUser, vbs| {
                     let envelope = Envelope {
                         msg_id,
                         max_size: MAX_MESSAGE_SIZE,
                         reportable: false,
                         level,
-                        engine: EngineStamp { engine_id: &ENGINE, boots: clock.0, time: clock.1 },
+                        engine: EngineStamp { engine_id: &engine_id, boots: clock.0, time: clock.1 },
                         user,
                     };
                     let scoped = ScopedPdu {
-                        context_engine_id: Cow::Borrowed(&ENGINE),
+                        context_engine_id: Cow::Borrowed(&engine_id),
                         context_name: Cow::Borrowed(b""),
                         pdu: Pdus::Pdu(Pdu::new(pdu_type, 0, vbs)),
                     };
@@ -530,6 +577,15 @@ mod tests {
                         PduType::Report,
                         SecurityLevel::NoAuthNoPriv,
                         discovery_clock,
+                        &anon,
+                        vec![report(UsmReport::UnknownEngineIds)],
+                    )
+                } else if incoming.security.engine_id != engine_id.as_slice() {
+                    let anon = LocalizedUser::unauthenticated(incoming.security.user_name.to_vec());
+                    reply(
+                        PduType::Report,
+                        SecurityLevel::NoAuthNoPriv,
+                        (boots, time),
                         &anon,
                         vec![report(UsmReport::UnknownEngineIds)],
                     )
@@ -567,11 +623,11 @@ mod tests {
                             max_size: MAX_MESSAGE_SIZE,
                             reportable: false,
                             level: incoming.level,
-                            engine: EngineStamp { engine_id: &ENGINE, boots, time },
+                            engine: EngineStamp { engine_id: &engine_id, boots, time },
                             user: &alice,
                         };
                         let scoped = ScopedPdu {
-                            context_engine_id: Cow::Borrowed(&ENGINE),
+                            context_engine_id: Cow::Borrowed(&engine_id),
                             context_name: Cow::Borrowed(b""),
                             pdu: Pdus::Pdu(Pdu::new(
                                 PduType::Response,
@@ -647,6 +703,25 @@ mod tests {
         client.get(&[Oid::from(SYS_NAME)]).await.unwrap();
         assert_eq!(seen.probes.load(Ordering::SeqCst), 0, "-e skips discovery");
         assert_eq!(seen.time_reports.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_new_engine_id_is_rediscovered_but_a_wrong_dash_e_is_not_followed() {
+        let seen = Arc::new(Seen::default());
+        let addr = scripted_agent((3, 5000), seen.clone()).await;
+        let client = Client::connect(addr, config(usm_config(SecurityLevel::AuthPriv))).await.unwrap();
+        client.get(&[Oid::from(SYS_NAME)]).await.unwrap();
+        // The agent restarts with another engine ID: one request rediscovers and goes through.
+        let restarted = vec![0x80, 0, 0x1f, 0x88, 0x80, 1, 1, 1, 1];
+        *lock(&seen.engine_id) = restarted.clone();
+        client.get(&[Oid::from(SYS_NAME)]).await.unwrap();
+        assert_eq!(seen.probes.load(Ordering::SeqCst), 2);
+        assert_eq!(client.discover().await.unwrap().id, restarted);
+        // With -e naming the old engine, the agent's report is not followed: a timeout.
+        let usm = UsmConfig { security_engine_id: Some(ENGINE.to_vec()), ..usm_config(SecurityLevel::AuthPriv) };
+        let pinned = Client::connect(addr, config(usm)).await.unwrap();
+        let err = pinned.get(&[Oid::from(SYS_NAME)]).await.unwrap_err();
+        assert!(matches!(err, ClientError::Timeout(_)), "{err:?}");
     }
 
     #[tokio::test]
