@@ -298,10 +298,10 @@ pub enum V3Reply {
     EngineChanged { engine_id: Vec<u8> },
 }
 
-/// Opens a datagram answering a request sealed for `engine` (`None` for the discovery probe):
-/// `None` when it must be ignored (undecodable, not authentic, out of the time window,
-/// another message id).
-pub fn open_reply(datagram: &[u8], msg_id: i32, engine: Option<&Engine>) -> Option<V3Reply> {
+/// Opens a datagram answering a request sealed at `level` for `engine` (`None` for the
+/// discovery probe): `None` when it must be ignored (undecodable, not authentic, out of the
+/// time window, another message id, a Response below the request's level).
+pub fn open_reply(datagram: &[u8], msg_id: i32, engine: Option<&Engine>, level: SecurityLevel) -> Option<V3Reply> {
     let Ok(Message::V3(message)) = Message::decode(datagram) else { return None };
     let incoming = Incoming::parse(&message).ok()?;
     if incoming.header.msg_id != msg_id {
@@ -350,7 +350,9 @@ pub fn open_reply(datagram: &[u8], msg_id: i32, engine: Option<&Engine>) -> Opti
     };
     let Pdus::Pdu(pdu) = scoped.pdu else { return None };
     match pdu.pdu_type {
-        PduType::Response => Some(V3Reply::Response(pdu)),
+        // Only Reports may come at a lower level (RFC 3412 §7.2 step 12): an unauthenticated
+        // Response to an authenticated request could be anyone's.
+        PduType::Response if incoming.level == level => Some(V3Reply::Response(pdu)),
         PduType::Report => {
             let report = pdu
                 .varbinds
@@ -452,6 +454,7 @@ impl super::Client {
         let transport = &self.transport;
         let id = transport.next_id();
         let msg_id = i32::try_from(id).unwrap_or(i32::MAX);
+        let level = if engine.is_some() { usm.config.level } else { SecurityLevel::NoAuthNoPriv };
         let bytes = match (engine, pdu) {
             (Some(engine), Some(pdu)) => {
                 let mut pdu = pdu.clone();
@@ -468,7 +471,7 @@ impl super::Client {
             let deadline = tokio::time::Instant::now() + self.config.timeout;
             loop {
                 match tokio::time::timeout_at(deadline, rx.recv()).await {
-                    Ok(Some(datagram)) => match open_reply(&datagram, msg_id, engine) {
+                    Ok(Some(datagram)) => match open_reply(&datagram, msg_id, engine, level) {
                         Some(V3Reply::Response(reply)) if engine.is_some() && reply.request_id != id => {}
                         // With `-e` the engine is the user's word: net-snmp waits on (and times
                         // out) rather than follow the agent's report.
@@ -542,6 +545,7 @@ mod tests {
         let (boots, time) = (3u32, 5000u32);
         tokio::spawn(async move {
             let mut buf = vec![0u8; 65535];
+            let mut keys: std::collections::HashMap<Vec<u8>, LocalizedUser> = std::collections::HashMap::new();
             loop {
                 let (n, from) = sock.recv_from(&mut buf).await.unwrap();
                 let datagram = &buf[..n];
@@ -549,7 +553,11 @@ mod tests {
                 let incoming = Incoming::parse(&message).unwrap();
                 let msg_id = incoming.header.msg_id;
                 let engine_id = lock(&seen.engine_id).clone();
-                let alice = usm_config(SecurityLevel::AuthPriv).localize(&engine_id).unwrap();
+                // Localized once per engine ID, so the agent answers well within the timeout.
+                let alice = keys
+                    .entry(engine_id.clone())
+                    .or_insert_with(|| usm_config(SecurityLevel::AuthPriv).localize(&engine_id).unwrap())
+                    .clone();
                 let reply = |pdu_type: PduType, level: SecurityLevel, clock: (u32, u32), user: &LocalizedUser, vbs| {
                     let envelope = Envelope {
                         msg_id,
@@ -636,11 +644,20 @@ mod tests {
                             )),
                         };
                         wire::seal(&mut out, &envelope, &scoped, &salt).unwrap();
-                        // A forged copy first (wrong MAC): the client must ignore it.
+                        // A forged copy first (wrong MAC), and an unauthenticated Response
+                        // claiming to answer: the client must ignore both.
                         let mut forged = out.clone();
                         let last = forged.len() - 1;
                         forged[last] ^= 0xff;
                         sock.send_to(&forged, from).await.unwrap();
+                        let spoofed = reply(
+                            PduType::Response,
+                            SecurityLevel::NoAuthNoPriv,
+                            (boots, time),
+                            &LocalizedUser::unauthenticated(b"alice".to_vec()),
+                            vec![VarBind::new(Oid::from(SYS_NAME), Value::OctetString(Cow::Borrowed(b"spoofed")))],
+                        );
+                        sock.send_to(&spoofed, from).await.unwrap();
                         out
                     }
                 };
@@ -653,7 +670,8 @@ mod tests {
     fn config(usm: UsmConfig) -> ClientConfig {
         ClientConfig {
             version: Version::V3,
-            timeout: Duration::from_millis(300),
+            // Generous: debug builds hash a megabyte per key, and the machine is shared.
+            timeout: Duration::from_secs(1),
             retries: 1,
             usm: Some(usm),
             ..ClientConfig::default()
