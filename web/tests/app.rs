@@ -271,9 +271,38 @@ async fn v3_devices_are_listed_without_their_passphrases() {
         assert!(page.body.contains("secure9"), "{uri}");
         assert!(!page.body.contains("secret-auth-1") && !page.body.contains("secret-priv-1"), "{uri}");
     }
-    let reply = post(&router, "/devices", "address=127.0.0.1%3A9&version=3&community=public&interval=60").await;
+    let page = get(&router, "/device/secure9").await;
+    assert!(page.body.contains("(SNMP v3 authPriv user=ops SHA-256/AES)"), "{}", page.body);
+}
+
+/// The add form with SNMPv3: the credentials' errors, passphrases never sent back, and an
+/// authPriv device on a real snmpd added and discovered.
+#[tokio::test]
+async fn v3_devices_are_added_through_the_form() {
+    let (_dir, router) = setup();
+    let reply = post(&router, "/devices", "address=127.0.0.1%3A9&version=3&interval=60").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.body.contains("osprey device add -v 3"), "{}", reply.body);
+    assert!(reply.body.contains("id=\"usm-error\">SNMPv3 needs a user name"), "{}", reply.body);
+    let form = "address=127.0.0.1%3A9&version=3&interval=60&usm_user=ops&usm_level=authPriv\
+                &usm_auth_protocol=SHA-256&usm_auth_password=secret-auth-1&usm_priv_protocol=AES";
+    let reply = post(&router, "/devices", form).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("privacy passphrase (-X)"), "{}", reply.body);
+    assert!(!reply.body.contains("secret-auth-1"), "a passphrase must never come back");
+    assert!(reply.body.contains("value=\"ops\""), "the user is kept");
+    testkit::require_netsnmp!();
+    let snmpd =
+        testkit::Snmpd::start("createUser ops SHA-256 \"secret-auth-1\" AES \"secret-priv-1\"\nrouser ops priv\n");
+    let form = format!(
+        "address={}&name=v3box&version=3&interval=60&usm_user=ops&usm_level=authPriv&usm_auth_protocol=SHA-256\
+         &usm_auth_password=secret-auth-1&usm_priv_protocol=AES&usm_priv_password=secret-priv-1",
+        snmpd.addr()
+    );
+    let reply = post(&router, "/devices", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = get(&router, "/device/v3box").await;
+    assert!(page.body.contains("osprey-test") && page.body.contains("user=ops SHA-256/AES"), "{}", page.body);
+    assert!(!page.body.contains("secret-auth-1") && !page.body.contains("secret-priv-1"));
 }
 
 fn system_objects() -> Vec<snmp::VarBind<'static>> {
