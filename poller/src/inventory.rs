@@ -1,4 +1,5 @@
-//! The inventory: an embedded SQLite database in `DIR/osprey.db` holding the devices, what
+//! The inventory: an embedded SQLite database in `DIR/osprey.db` (readable by its owner only:
+//! it holds communities, SNMPv3 passphrases and password hashes) holding the devices, what
 //! discovery found on each (system group, interfaces, storage, processors, UCD groups), their
 //! poll status and the counter state the next poll compares with (last sysUpTime, each
 //! interface's ifCounterDiscontinuityTime), and per device counters of polls, failed polls and
