@@ -6,11 +6,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use poller::credentials::{UsmCredentials, UsmOptions};
 use poller::inventory::{Device, Inventory, PollRecord};
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, resolve};
 
 const DEVICE_USAGE: &str = "\
-usage: osprey [--data DIR] device add HOST[:PORT] [-v 1|2c] [-c COMMUNITY] [--name NAME] [--interval SECONDS]
+usage: osprey [--data DIR] device add [NAME] HOST[:PORT] [-v 1|2c] [-c COMMUNITY] [--name NAME] [--interval SECONDS]
+       osprey [--data DIR] device add [NAME] HOST[:PORT] -v 3 -u USER [-l noAuthNoPriv|authNoPriv|authPriv]
+              [-a MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512] [-A PASSPHRASE] [-x DES|AES|AES-192|AES-256] [-X PASSPHRASE]
+              [-n CONTEXT] [--name NAME] [--interval SECONDS]
        osprey [--data DIR] device list
        osprey [--data DIR] device show NAME
        osprey [--data DIR] device remove NAME [--purge]
@@ -64,8 +68,10 @@ pub fn device(data: &Path, args: &[String]) -> i32 {
 }
 
 fn add(data: &Path, args: &[String]) -> Result<(), String> {
-    let (mut address, mut version, mut community, mut name, mut interval) =
-        (None, "2c".to_string(), "public".to_string(), None, DEFAULT_INTERVAL.to_string());
+    let (mut version, mut community, mut name, mut interval) =
+        ("2c".to_string(), "public".to_string(), None, DEFAULT_INTERVAL.to_string());
+    let mut positional: Vec<String> = Vec::new();
+    let mut usm = UsmOptions::default();
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let mut value = |option: &str| words.next().cloned().ok_or(format!("option {option} needs a value"));
@@ -74,20 +80,43 @@ fn add(data: &Path, args: &[String]) -> Result<(), String> {
             "-c" => community = value("-c")?,
             "--name" => name = Some(value("--name")?),
             "--interval" => interval = value("--interval")?,
-            w if w.starts_with('-') && w.len() > 1 && address.is_some() => {
+            "-u" => usm.user = Some(value("-u")?),
+            "-l" => usm.level = Some(value("-l")?),
+            "-a" => usm.auth_protocol = Some(value("-a")?),
+            "-A" => usm.auth_password = Some(value("-A")?),
+            "-x" => usm.priv_protocol = Some(value("-x")?),
+            "-X" => usm.priv_password = Some(value("-X")?),
+            "-n" => usm.context = Some(value("-n")?),
+            w if w.starts_with('-') && w.len() > 1 && !positional.is_empty() => {
                 return Err(format!("unknown option '{w}'\n{DEVICE_USAGE}"));
             }
-            w if address.is_none() => address = Some(w.to_string()),
+            w if positional.len() < 2 => positional.push(w.to_string()),
             w => return Err(format!("unexpected argument '{w}'\n{DEVICE_USAGE}")),
         }
     }
-    let address = address.ok_or(DEVICE_USAGE)?;
-    let spec =
-        DeviceSpec::new(&address, &version, &community, name.as_deref(), &interval).map_err(|e| e.to_string())?;
+    // `HOST` alone, or `NAME HOST` (as `--name NAME HOST`).
+    let address = match positional.as_slice() {
+        [address] => address.clone(),
+        [given, address] if name.is_none() => {
+            name = Some(given.clone());
+            address.clone()
+        }
+        [_, extra] => return Err(format!("unexpected argument '{extra}'\n{DEVICE_USAGE}")),
+        _ => return Err(DEVICE_USAGE.to_string()),
+    };
+    let spec = if version == "3" {
+        let credentials = UsmCredentials::from_options(&usm).map_err(|e| e.to_string())?;
+        DeviceSpec::new_v3(&address, credentials, name.as_deref(), &interval).map_err(|e| e.to_string())?
+    } else {
+        if usm.any() {
+            return Err(format!("-u, -l, -a, -A, -x, -X and -n are SNMPv3 options: add -v 3 (not -v {version})"));
+        }
+        DeviceSpec::new(&address, &version, &community, name.as_deref(), &interval).map_err(|e| e.to_string())?
+    };
     let addr = resolve(&spec.host, spec.port).map_err(|e| e.to_string())?;
     let mut inventory = Inventory::open(data).map_err(|e| e.to_string())?;
     let id = inventory.add_device(&spec, now()).map_err(|e| e.to_string())?;
-    println!("added device {} ({}, v{}, every {} s)", spec.name, spec.address(), spec.version.as_str(), spec.interval);
+    println!("added device {} ({}, {}, every {} s)", spec.name, spec.address(), spec.security_summary(), spec.interval);
     match probe(&spec, addr) {
         Ok(found) => {
             inventory.save_discovery(id, &found, now()).map_err(|e| e.to_string())?;
@@ -197,7 +226,7 @@ fn show(data: &Path, name: &str) -> Result<(), String> {
     let d = find(&inventory, name)?;
     let found = inventory.discovered(&d).map_err(|e| e.to_string())?;
     let _ = writeln!(out, "name:        {}", d.spec.name);
-    let _ = writeln!(out, "address:     {} (SNMP v{})", d.spec.address(), d.spec.version.as_str());
+    let _ = writeln!(out, "address:     {} (SNMP {})", d.spec.address(), d.spec.security_summary());
     let _ = writeln!(out, "interval:    {} s", d.spec.interval);
     let _ = writeln!(out, "status:      {}", d.status.state().as_str());
     let _ = writeln!(out, "last poll:   {}", time_text(d.status.last_poll));

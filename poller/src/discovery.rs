@@ -92,12 +92,7 @@ fn by_index(rows: Option<&Vec<VarBind<'static>>>) -> std::collections::BTreeMap<
 /// Discovers the device `spec` describes at `addr` now, with a short timeout and one retry:
 /// for `device add`, the web form and rediscovery, where a user is waiting.
 pub async fn probe(spec: &crate::target::DeviceSpec, addr: std::net::SocketAddr) -> Result<Discovered, Error> {
-    let config = snmp::ClientConfig {
-        version: spec.version.wire(),
-        community: spec.community.as_bytes().to_vec(),
-        timeout: std::time::Duration::from_secs(1),
-        retries: 1,
-    };
+    let config = spec.client_config(std::time::Duration::from_secs(1), 1);
     let client = snmp::Client::connect(addr, config).await.map_err(|e| Error::Snmp(e.to_string()))?;
     discover(&crate::querier::SnmpQuerier::new(client, spec.version), spec.version).await
 }
@@ -154,7 +149,7 @@ async fn discover_interfaces(querier: &impl Querier, version: SnmpVersion) -> Re
     );
     // ifXTable: HC counters exist only in v2c answers (a v1 agent cannot send Counter64).
     let mut x_columns: Vec<u32> = vec![1, 15, 18, 19];
-    if version == SnmpVersion::V2c {
+    if version.has_bulk() {
         x_columns.push(6);
     }
     let x: Vec<Oid> = x_columns.iter().map(|&c| oids::column(&oids::IFX_ENTRY, c)).collect();

@@ -1,4 +1,5 @@
-//! The inventory: an embedded SQLite database in `DIR/osprey.db` holding the devices, what
+//! The inventory: an embedded SQLite database in `DIR/osprey.db` (readable by its owner only:
+//! it holds communities, SNMPv3 passphrases and password hashes) holding the devices, what
 //! discovery found on each (system group, interfaces, storage, processors, UCD groups), their
 //! poll status and the counter state the next poll compares with (last sysUpTime, each
 //! interface's ifCounterDiscontinuityTime), and per device counters of polls, failed polls and
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::credentials::{UsmCredentials, UsmOptions};
 use crate::error::Error;
 use crate::target::{DeviceSpec, SnmpVersion};
 
@@ -90,6 +92,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN poll_errors_total INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE devices ADD COLUMN rrd_updates_total INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE devices ADD COLUMN rrd_errors_total INTEGER NOT NULL DEFAULT 0;
+",
+    // SNMPv3 credentials: NULL for v1/v2c devices. The passphrases must be kept (keys are
+    // localized per engine, which is learnt at each poller start), so the file is 0600.
+    "
+    ALTER TABLE devices ADD COLUMN usm_user TEXT;
+    ALTER TABLE devices ADD COLUMN usm_level TEXT;
+    ALTER TABLE devices ADD COLUMN usm_auth_protocol TEXT;
+    ALTER TABLE devices ADD COLUMN usm_auth_password TEXT;
+    ALTER TABLE devices ADD COLUMN usm_priv_protocol TEXT;
+    ALTER TABLE devices ADD COLUMN usm_priv_password TEXT;
+    ALTER TABLE devices ADD COLUMN usm_context TEXT;
 ",
 ];
 
@@ -283,6 +296,7 @@ impl Inventory {
     pub fn open(dir: &Path) -> Result<Inventory, Error> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
         let path = dir.join("osprey.db");
+        restrict_to_owner(&path)?;
         let conn = Connection::open(&path).map_err(|source| db_error(&path, source))?;
         let mut inventory = Inventory { conn, path };
         inventory.setup()?;
@@ -324,11 +338,32 @@ impl Inventory {
         if self.device(&spec.name)?.is_some() {
             return Err(Error::Invalid(format!("a device named '{}' already exists", spec.name)));
         }
+        let usm = spec.usm.as_ref();
+        let auth = usm.and_then(|u| u.auth.as_ref());
+        let auth_password = auth.map(|(_, p)| String::from_utf8_lossy(p.as_bytes()).into_owned());
+        let priv_password =
+            usm.and_then(|u| u.privacy.as_ref()).map(|(_, _, p)| String::from_utf8_lossy(p.as_bytes()).into_owned());
         self.conn
             .execute(
-                "INSERT INTO devices (name, host, port, version, community, interval, added)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![spec.name, spec.host, spec.port, spec.version.as_str(), spec.community, spec.interval, now],
+                "INSERT INTO devices (name, host, port, version, community, interval, added, usm_user, usm_level,
+                     usm_auth_protocol, usm_auth_password, usm_priv_protocol, usm_priv_password, usm_context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    spec.name,
+                    spec.host,
+                    spec.port,
+                    spec.version.as_str(),
+                    spec.community,
+                    spec.interval,
+                    now,
+                    usm.map(|u| u.user.clone()),
+                    usm.map(|u| u.level.name()),
+                    auth.map(|(p, _)| p.name()),
+                    auth_password,
+                    usm.and_then(UsmCredentials::priv_protocol_name),
+                    priv_password,
+                    usm.map(|u| u.context.clone()),
+                ],
             )
             .map_err(self.err())?;
         Ok(self.conn.last_insert_rowid())
@@ -358,13 +393,28 @@ impl Inventory {
             "SELECT id, name, host, port, version, community, interval, added, sys_descr, sys_object_id,
                     sys_name, sys_location, sys_contact, discovered_at, if_number, ucd_load, ucd_memory,
                     ucd_cpu, last_poll, last_success, last_error, last_duration_ms, last_uptime,
-                    polls_total, poll_errors_total, rrd_updates_total, rrd_errors_total
+                    polls_total, poll_errors_total, rrd_updates_total, rrd_errors_total, usm_user, usm_level,
+                    usm_auth_protocol, usm_auth_password, usm_priv_protocol, usm_priv_password, usm_context
              FROM devices {tail}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
         let rows = stmt
             .query_map(args, |r| {
                 let version: String = r.get(4)?;
+                let version = SnmpVersion::parse(&version).unwrap_or(SnmpVersion::V2c);
+                let usm_options = UsmOptions {
+                    user: r.get(27)?,
+                    level: r.get(28)?,
+                    auth_protocol: r.get(29)?,
+                    auth_password: r.get(30)?,
+                    priv_protocol: r.get(31)?,
+                    priv_password: r.get(32)?,
+                    context: r.get(33)?,
+                };
+                // Stored credentials were validated when added; a row edited into nonsense
+                // leaves the device without credentials (its polls fail and say so).
+                let usm =
+                    (version == SnmpVersion::V3).then(|| UsmCredentials::from_options(&usm_options).ok()).flatten();
                 let text =
                     |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
                 Ok(Device {
@@ -373,8 +423,9 @@ impl Inventory {
                         name: r.get(1)?,
                         host: r.get(2)?,
                         port: r.get(3)?,
-                        version: SnmpVersion::parse(&version).unwrap_or(SnmpVersion::V2c),
+                        version,
                         community: r.get(5)?,
+                        usm,
                         interval: r.get(6)?,
                     },
                     added: r.get(7)?,
@@ -592,6 +643,27 @@ fn db_error(path: &Path, source: rusqlite::Error) -> Error {
     Error::Inventory { path: path.display().to_string(), source }
 }
 
+/// Creates the database file readable by its owner only (it holds SNMP communities, v3
+/// passphrases and password hashes), or takes group/other access away from an existing one.
+/// SQLite gives its -wal and -shm files the database file's permissions.
+fn restrict_to_owner(path: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.display().to_string(), source };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map_err(io)?;
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if metadata.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -614,6 +686,37 @@ mod tests {
             hc: true,
             has_discontinuity: true,
             last_discontinuity: None,
+        }
+    }
+
+    #[test]
+    fn v3_credentials_round_trip_in_an_owner_only_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        let options = UsmOptions {
+            user: Some("ops".into()),
+            level: Some("authPriv".into()),
+            auth_protocol: Some("SHA-256".into()),
+            auth_password: Some("authpass1".into()),
+            priv_protocol: Some("AES-256-C".into()),
+            priv_password: Some("privpass1".into()),
+            context: Some("bridge1".into()),
+        };
+        let usm = UsmCredentials::from_options(&options).unwrap();
+        let v3 = DeviceSpec::new_v3("127.0.0.1:1161", usm, Some("v3dev"), "60").unwrap();
+        inv.add_device(&v3, 1000).unwrap();
+        inv.add_device(&spec("v2dev"), 1000).unwrap();
+        drop(inv);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let dev = inv.device("v3dev").unwrap().unwrap();
+        assert_eq!(dev.spec, v3);
+        assert_eq!(dev.spec.security_summary(), "v3 authPriv user=ops SHA-256/AES-256-C context=bridge1");
+        assert_eq!(inv.device("v2dev").unwrap().unwrap().spec.usm, None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("osprey.db")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
         }
     }
 

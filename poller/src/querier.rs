@@ -146,7 +146,7 @@ impl Querier for SnmpQuerier {
             let request: Vec<Oid> = active.iter().filter_map(|&c| current.get(c).cloned()).collect();
             let budget = self.budget();
             let response = match self.version {
-                SnmpVersion::V2c => {
+                SnmpVersion::V2c | SnmpVersion::V3 => {
                     let reps = (budget / active.len()).max(1);
                     self.client.get_bulk(0, i32::try_from(reps).unwrap_or(1), &request).await
                 }
@@ -166,7 +166,7 @@ impl Querier for SnmpQuerier {
             match response.status() {
                 Some(ErrorStatus::NoError) => {}
                 Some(ErrorStatus::TooBig) if self.shrink(budget) => continue,
-                Some(ErrorStatus::TooBig) if self.version == SnmpVersion::V2c => {
+                Some(ErrorStatus::TooBig) if self.version.has_bulk() => {
                     // Not even one row fits: walk one column at a time.
                     return Box::pin(self.walk_one_by_one(columns)).await;
                 }

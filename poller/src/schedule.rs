@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use snmp::Client;
 use snmp::client::Transport;
-use snmp::{Client, ClientConfig};
 
 use crate::discovery::discover;
 use crate::error::Error;
@@ -264,12 +264,7 @@ fn reload(
             Ok(addr) => {
                 let pool = if addr.is_ipv4() { v4 } else { v6 };
                 let transport = pool.get(n % pool.len().max(1)).cloned();
-                let client_config = ClientConfig {
-                    version: device.spec.version.wire(),
-                    community: device.spec.community.as_bytes().to_vec(),
-                    timeout: config.timeout,
-                    retries: config.retries,
-                };
+                let client_config = device.spec.client_config(config.timeout, config.retries);
                 transport
                     .and_then(|t| Client::with_transport(t, addr, client_config).ok())
                     .map(|client| Arc::new(SnmpQuerier::new(client, device.spec.version)))

@@ -1,9 +1,10 @@
 //! Device settings as users give them (`device add` and the web form): `HOST[:PORT]`, SNMP
-//! version, community, name and interval, each validated with a message that says what is
+//! version, community or v3 credentials, name and interval, each validated with a message that says what is
 //! wrong, and the host resolved to the address the poller sends to.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 
+use crate::credentials::UsmCredentials;
 use crate::error::Error;
 
 /// The SNMP port when none is given.
@@ -20,23 +21,27 @@ pub enum SnmpVersion {
     V1,
     /// SNMPv2c: GETBULK, 64-bit counters.
     V2c,
+    /// SNMPv3 (USM): v2c's PDUs with a user's authentication and privacy.
+    V3,
 }
 
 impl SnmpVersion {
-    /// `1` or `2c`, as net-snmp's `-v` takes it.
+    /// `1`, `2c` or `3`, as net-snmp's `-v` takes it.
     pub fn parse(text: &str) -> Result<Self, Error> {
         match text {
             "1" => Ok(SnmpVersion::V1),
             "2c" | "2" => Ok(SnmpVersion::V2c),
-            other => Err(Error::Invalid(format!("invalid SNMP version '{other}': use 1 or 2c"))),
+            "3" => Ok(SnmpVersion::V3),
+            other => Err(Error::Invalid(format!("invalid SNMP version '{other}': use 1, 2c or 3"))),
         }
     }
 
-    /// As stored and shown: `1` or `2c`.
+    /// As stored and shown: `1`, `2c` or `3`.
     pub fn as_str(self) -> &'static str {
         match self {
             SnmpVersion::V1 => "1",
             SnmpVersion::V2c => "2c",
+            SnmpVersion::V3 => "3",
         }
     }
 
@@ -45,7 +50,13 @@ impl SnmpVersion {
         match self {
             SnmpVersion::V1 => snmp::Version::V1,
             SnmpVersion::V2c => snmp::Version::V2c,
+            SnmpVersion::V3 => snmp::Version::V3,
         }
+    }
+
+    /// GETBULK and Counter64: every version but v1.
+    pub fn has_bulk(self) -> bool {
+        self != SnmpVersion::V1
     }
 }
 
@@ -60,8 +71,10 @@ pub struct DeviceSpec {
     pub port: u16,
     /// SNMP version.
     pub version: SnmpVersion,
-    /// Community string.
+    /// Community string (unused by v3).
     pub community: String,
+    /// The v3 credentials; present exactly when `version` is v3.
+    pub usm: Option<UsmCredentials>,
     /// Seconds between polls.
     pub interval: u32,
 }
@@ -145,13 +158,53 @@ impl DeviceSpec {
     ) -> Result<DeviceSpec, Error> {
         let (host, port) = split_host_port(address)?;
         let version = SnmpVersion::parse(version)?;
+        if version == SnmpVersion::V3 {
+            return Err(Error::Invalid("SNMPv3 needs a user and its credentials (-u, -l, -a, -A, -x, -X)".into()));
+        }
         if community.is_empty() {
             return Err(Error::Invalid("empty community".into()));
         }
         let name = name.map(str::to_string).unwrap_or_else(|| host.replace(':', "_"));
         validate_name(&name)?;
         let interval = parse_interval(interval)?;
-        Ok(DeviceSpec { name, host, port, version, community: community.to_string(), interval })
+        Ok(DeviceSpec { name, host, port, version, community: community.to_string(), usm: None, interval })
+    }
+
+    /// Validates the parts of a new SNMPv3 device; `name` defaults to the host.
+    pub fn new_v3(address: &str, usm: UsmCredentials, name: Option<&str>, interval: &str) -> Result<DeviceSpec, Error> {
+        let (host, port) = split_host_port(address)?;
+        let name = name.map(str::to_string).unwrap_or_else(|| host.replace(':', "_"));
+        validate_name(&name)?;
+        let interval = parse_interval(interval)?;
+        Ok(DeviceSpec {
+            name,
+            host,
+            port,
+            version: SnmpVersion::V3,
+            community: String::new(),
+            usm: Some(usm),
+            interval,
+        })
+    }
+
+    /// The client settings to reach the device with.
+    pub fn client_config(&self, timeout: std::time::Duration, retries: u32) -> snmp::ClientConfig {
+        snmp::ClientConfig {
+            version: self.version.wire(),
+            community: self.community.as_bytes().to_vec(),
+            timeout,
+            retries,
+            usm: self.usm.as_ref().map(UsmCredentials::client_config),
+        }
+    }
+
+    /// How the device is reached, for people: `v2c`, or `v3 authPriv user=NAME SHA/AES`;
+    /// never a community or passphrase.
+    pub fn security_summary(&self) -> String {
+        match &self.usm {
+            Some(usm) => usm.summary(),
+            None => format!("v{}", self.version.as_str()),
+        }
     }
 
     /// `HOST:PORT` as shown (`[v6]:PORT` for IPv6).
@@ -188,7 +241,8 @@ mod tests {
         assert_eq!((spec.name.as_str(), spec.port, spec.interval), ("127.0.0.1", 1161, 60));
         assert_eq!(spec.address(), "127.0.0.1:1161");
         assert_eq!(DeviceSpec::new("::1", "1", "c", None, "1").unwrap().name, "__1");
-        assert!(DeviceSpec::new("h", "3", "public", None, "60").unwrap_err().to_string().contains("version"));
+        assert!(DeviceSpec::new("h", "4", "public", None, "60").unwrap_err().to_string().contains("version"));
+        assert!(DeviceSpec::new("h", "3", "public", None, "60").unwrap_err().to_string().contains("-u"));
         assert!(DeviceSpec::new("h", "2c", "", None, "60").unwrap_err().to_string().contains("community"));
         assert!(DeviceSpec::new("h", "2c", "c", Some("a/b"), "60").is_err());
         assert!(DeviceSpec::new("h", "2c", "c", Some(".."), "60").is_err());

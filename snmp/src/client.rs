@@ -2,6 +2,10 @@
 //! a shared [`Transport`]) to hundreds, replies matched to requests by request-id and source
 //! address (late, duplicate or foreign replies are dropped), timeouts with retries, and walks
 //! by GETNEXT or GETBULK that shrink the bulk size when an agent answers `tooBig`.
+//! SNMPv3 requests (discovery, keys, sealing and opening) are [`usm`]'s: the transport only
+//! matches their replies by msgID and source and hands the raw datagram over.
+
+pub mod usm;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,12 +16,14 @@ use std::time::Duration;
 
 use thiserror::Error;
 use tokio::net::UdpSocket;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::error::DecodeError;
 use crate::message::{CommunityMessage, Message, Version};
 use crate::oid::Oid;
 use crate::pdu::{ErrorStatus, Pdu, PduType, Pdus, VarBind};
+use crate::usm::UsmError;
+use usm::{ReportError, UsmConfig, UsmSession};
 
 /// Largest datagram we accept: the IPv4 UDP payload limit.
 const MAX_DATAGRAM: usize = 65535;
@@ -31,6 +37,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Extra attempts after the first.
     pub retries: u32,
+    /// The v3 security settings; required when `version` is v3.
+    pub usm: Option<UsmConfig>,
 }
 
 impl Default for ClientConfig {
@@ -41,6 +49,7 @@ impl Default for ClientConfig {
             community: b"public".to_vec(),
             timeout: Duration::from_secs(1),
             retries: 5,
+            usm: None,
         }
     }
 }
@@ -53,8 +62,18 @@ pub enum ClientError {
     Io(#[from] std::io::Error),
     #[error("cannot encode request: {0}")]
     Encode(&'static str),
-    #[error("SNMPv3 is not supported by this client yet")]
-    V3NotSupported,
+    /// A v3 client without [`ClientConfig::usm`].
+    #[error("SNMPv3 needs a security name")]
+    NoSecurityName,
+    /// The v3 settings are unusable (a missing or short password) or sealing failed.
+    #[error("{0}")]
+    Usm(#[from] UsmError),
+    /// The agent answered with a Report (wrong password, unknown user, ...): net-snmp's text.
+    #[error("{0}")]
+    Report(ReportError),
+    /// Engine discovery got no answer (net-snmp prints a bare "Timeout" for it).
+    #[error("Timeout")]
+    DiscoveryTimeout(SocketAddr),
     #[error("reply could not be decoded: {0}")]
     Decode(#[from] DecodeError),
 }
@@ -78,8 +97,17 @@ impl Response {
     }
 }
 
-/// Requests waiting for their reply: by request-id, the agent it went to and where to deliver.
-type Pending = Mutex<HashMap<i64, (SocketAddr, oneshot::Sender<Response>)>>;
+/// Where a reply goes: a v1/v2c request takes the decoded PDU once; a v3 request takes
+/// every datagram with its msgID (only it has the keys to tell a forgery from the answer).
+#[derive(Debug)]
+enum Waiter {
+    Community(oneshot::Sender<Response>),
+    Usm(mpsc::Sender<Vec<u8>>),
+}
+
+/// Requests waiting for their reply: by request-id (v3: msgID), the agent it went to and
+/// where to deliver.
+type Pending = Mutex<HashMap<i64, (SocketAddr, Waiter)>>;
 
 /// One UDP socket and the requests in flight on it, shared by any number of [`Client`]s (one
 /// per agent): a poller reaches hundreds of agents from a few sockets.
@@ -129,6 +157,7 @@ pub struct Client {
     transport: Arc<Transport>,
     peer: SocketAddr,
     config: ClientConfig,
+    usm: Option<UsmSession>,
 }
 
 impl Client {
@@ -143,10 +172,13 @@ impl Client {
         peer: SocketAddr,
         config: ClientConfig,
     ) -> Result<Client, ClientError> {
-        if config.version == Version::V3 {
-            return Err(ClientError::V3NotSupported);
-        }
-        Ok(Client { transport, peer, config })
+        let usm = match (config.version, &config.usm) {
+            (Version::V3, None) => return Err(ClientError::NoSecurityName),
+            // Missing or short passwords are refused after discovery, as net-snmp does.
+            (Version::V3, Some(usm)) => Some(UsmSession::new(usm.clone())?),
+            _ => None,
+        };
+        Ok(Client { transport, peer, config, usm })
     }
 
     pub fn peer(&self) -> SocketAddr {
@@ -160,6 +192,9 @@ impl Client {
     /// Sends one PDU (its request-id is assigned here) and waits for the matching reply,
     /// resending on each timeout up to the configured retries.
     pub async fn request(&self, mut pdu: Pdu<'_>) -> Result<Response, ClientError> {
+        if let Some(usm) = &self.usm {
+            return self.request_v3(usm, pdu).await;
+        }
         let transport = &self.transport;
         let id = transport.next_id();
         pdu.request_id = id;
@@ -170,7 +205,7 @@ impl Client {
         });
         let bytes = message.to_vec();
         let (tx, mut rx) = oneshot::channel();
-        lock(&transport.pending).insert(id, (self.peer, tx));
+        lock(&transport.pending).insert(id, (self.peer, Waiter::Community(tx)));
         let _guard = PendingGuard { pending: &transport.pending, id };
         for _attempt in 0..=self.config.retries {
             transport.socket.send_to(&bytes, self.peer).await?;
@@ -259,8 +294,20 @@ async fn receive_loop(transport: std::sync::Weak<Transport>) {
         let Some(datagram) = buf.get(..n) else {
             continue;
         };
-        let Ok(Message::Community(msg)) = Message::decode(datagram) else {
-            continue;
+        let msg = match Message::decode(datagram) {
+            Ok(Message::Community(msg)) => msg,
+            Ok(Message::V3(v3)) => {
+                let msg_id = i64::from(v3.header.msg_id);
+                let pending = lock(&live.pending);
+                if let Some((peer, Waiter::Usm(tx))) = pending.get(&msg_id)
+                    && *peer == from
+                {
+                    // A full queue means the request is busy with earlier copies: drop.
+                    let _ = tx.try_send(datagram.to_vec());
+                }
+                continue;
+            }
+            Err(_) => continue,
         };
         let Pdus::Pdu(pdu) = msg.pdu else { continue };
         if !matches!(pdu.pdu_type, PduType::Response | PduType::Report) {
@@ -270,7 +317,10 @@ async fn receive_loop(transport: std::sync::Weak<Transport>) {
             let mut pending = lock(&live.pending);
             // Only the agent the request went to may answer it.
             match pending.get(&pdu.request_id) {
-                Some((peer, _)) if *peer == from => pending.remove(&pdu.request_id).map(|(_, tx)| tx),
+                Some((peer, Waiter::Community(_))) if *peer == from => match pending.remove(&pdu.request_id) {
+                    Some((_, Waiter::Community(tx))) => Some(tx),
+                    _ => None,
+                },
                 _ => None,
             }
         };

@@ -7,7 +7,7 @@
 //! - [`pdu`]: [`Pdu`], [`TrapV1Pdu`], [`VarBind`] and the PDU/error-status enums.
 //! - [`message`]: [`Message`], the v1/v2c community framing and the v3 header framing.
 //! - [`error`]: [`DecodeError`], the typed reasons a datagram was refused.
-//! - [`client`]: the tokio UDP client (get, getnext, getbulk, set, walk).
+//! - [`client`]: the tokio UDP client (get, getnext, getbulk, set, walk), v1/v2c and v3 (USM).
 //! - [`security`]: [`SecurityModel`] and [`SecurityLevel`], the words access control uses.
 //! - [`usm`]: SNMPv3 User-based Security Model keys, authentication and privacy.
 //!
@@ -25,6 +25,7 @@ pub mod security;
 pub mod usm;
 pub mod value;
 
+pub use client::usm::{Password, ReportError, UsmConfig};
 pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};
 pub use error::DecodeError;
 pub use message::{CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version};

@@ -9,7 +9,8 @@
 use std::time::Duration;
 
 use mibs::OutputOptions;
-use snmp::Version;
+use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
+use snmp::{Password, SecurityLevel, UsmConfig, Version};
 
 /// Everything the SNMP commands share, parsed from the command line.
 #[derive(Debug, Clone)]
@@ -28,6 +29,18 @@ pub struct SnmpArgs {
     pub app_options: Vec<(char, String)>,
     /// `-u`: the v3 security name.
     pub security_name: Option<String>,
+    /// `-l`.
+    pub security_level: Option<SecurityLevel>,
+    /// `-a`, `-A`.
+    pub auth_protocol: Option<AuthProtocol>,
+    pub auth_password: Option<Password>,
+    /// `-x` (with the key extension its name selects), `-X`.
+    pub priv_protocol: Option<(PrivProtocol, KeyExtension)>,
+    pub priv_password: Option<Password>,
+    /// `-e`, `-E`, `-n`.
+    pub security_engine_id: Option<Vec<u8>>,
+    pub context_engine_id: Option<Vec<u8>>,
+    pub context_name: Option<String>,
     /// The agent and the arguments after it.
     pub positional: Vec<String>,
 }
@@ -68,6 +81,14 @@ impl SnmpArgs {
             mib_dirs: None,
             app_options: Vec::new(),
             security_name: None,
+            security_level: None,
+            auth_protocol: None,
+            auth_password: None,
+            priv_protocol: None,
+            priv_password: None,
+            security_engine_id: None,
+            context_engine_id: None,
+            context_name: None,
             positional: Vec::new(),
         };
         let mut i = 0;
@@ -148,6 +169,41 @@ impl SnmpArgs {
             'm' => self.mibs = Some(value.to_string()),
             'M' => self.mib_dirs = Some(value.to_string()),
             'u' => self.security_name = Some(value.to_string()),
+            // net-snmp names these options "-3l" and so on in its messages.
+            'l' => {
+                self.security_level =
+                    Some(SecurityLevel::parse(value).ok_or_else(|| {
+                        UsageError(format!("Invalid security level specified after -3l flag: {value}"))
+                    })?)
+            }
+            'a' => {
+                self.auth_protocol = Some(value.parse().map_err(|_| {
+                    UsageError(format!("Invalid authentication protocol specified after -3a flag: {value}"))
+                })?)
+            }
+            'x' => {
+                self.priv_protocol =
+                    Some(PrivProtocol::parse_with_extension(value).map_err(|_| {
+                        UsageError(format!("Invalid privacy protocol specified after -3x flag: {value}"))
+                    })?)
+            }
+            'A' => self.auth_password = Some(Password::new(value)),
+            'X' => self.priv_password = Some(Password::new(value)),
+            'e' | 'E' => {
+                let id = parse_engine_id(value).map_err(|bad| {
+                    UsageError(if bad {
+                        format!("Bad engine ID value after -3{letter} flag.")
+                    } else {
+                        format!("Invalid engine ID value after -{letter} flag.")
+                    })
+                })?;
+                if letter == 'e' {
+                    self.security_engine_id = Some(id);
+                } else {
+                    self.context_engine_id = Some(id);
+                }
+            }
+            'n' => self.context_name = Some(value.to_string()),
             _ => {}
         }
         Ok(())
@@ -196,19 +252,72 @@ impl SnmpArgs {
         }
     }
 
-    /// The version to use and the community, with net-snmp's messages when missing.
-    pub fn community_or_error(&self) -> Result<(Version, Vec<u8>), UsageError> {
+    /// The version to use with its community or v3 settings, with net-snmp's messages when
+    /// something is missing. Passwords shorter than 8 octets are refused here, before any
+    /// packet (net-snmp checks them while parsing); missing ones only after discovery.
+    pub fn security_or_error(&self) -> Result<Security, ArgsError> {
+        for (password, kind) in [(&self.auth_password, "authentication"), (&self.priv_password, "privacy")] {
+            if let Some(p) = password
+                && p.as_bytes().len() < snmp::usm::auth::MIN_PASSWORD_LEN
+            {
+                return Err(ArgsError::ShortPassword(kind));
+            }
+        }
         match self.version {
-            None | Some(Version::V3) => Err(UsageError(match self.security_name {
-                None => "No securityName specified".to_string(),
-                Some(_) => "SNMPv3 is not supported by this version of osprey yet".to_string(),
-            })),
+            None | Some(Version::V3) => {
+                let user = self.security_name.as_ref().ok_or(ArgsError::NoSecurityName)?;
+                let level = self.security_level.unwrap_or(SecurityLevel::NoAuthNoPriv);
+                // net-snmp's defaults when -a or -x is left out.
+                let auth_protocol = self.auth_protocol.unwrap_or(AuthProtocol::Md5);
+                let (priv_protocol, extension) =
+                    self.priv_protocol.unwrap_or((PrivProtocol::Des, KeyExtension::Blumenthal));
+                Ok(Security::Usm(UsmConfig {
+                    user: user.clone().into_bytes(),
+                    level,
+                    auth: self.auth_password.clone().map(|p| (auth_protocol, p)),
+                    privacy: self.priv_password.clone().map(|p| (priv_protocol, p, extension)),
+                    security_engine_id: self.security_engine_id.clone(),
+                    context_engine_id: self.context_engine_id.clone(),
+                    context_name: self.context_name.clone().unwrap_or_default().into_bytes(),
+                }))
+            }
             Some(v) => match &self.community {
-                Some(c) => Ok((v, c.clone().into_bytes())),
-                None => Err(UsageError("No community name specified.".into())),
+                Some(c) => Ok(Security::Community(v, c.clone().into_bytes())),
+                None => Err(ArgsError::Usage(UsageError("No community name specified.".into()))),
             },
         }
     }
+}
+
+/// How the command talks to the agent.
+#[derive(Debug, Clone)]
+pub enum Security {
+    Community(Version, Vec<u8>),
+    Usm(UsmConfig),
+}
+
+/// Why [`SnmpArgs::security_or_error`] refused; each has net-snmp's own output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgsError {
+    Usage(UsageError),
+    /// "PROG: No securityName specified".
+    NoSecurityName,
+    /// A `-A` (`"authentication"`) or `-X` (`"privacy"`) passphrase under 8 octets.
+    ShortPassword(&'static str),
+}
+
+/// An engine ID in hex (`0x` optional), 5 to 32 octets (RFC 3411 SnmpEngineID). Err(true)
+/// for something that is not hex, Err(false) for a wrong length, as net-snmp tells them apart.
+fn parse_engine_id(text: &str) -> Result<Vec<u8>, bool> {
+    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+    if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(true);
+    }
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .filter_map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect();
+    if (5..=32).contains(&bytes.len()) { Ok(bytes) } else { Err(false) }
 }
 
 #[cfg(test)]
@@ -272,7 +381,27 @@ mod tests {
         assert!(p("-v 4 host").is_err());
         assert!(p("-t").is_err());
         assert!(p("-Oz host").is_err());
-        assert_eq!(parse("-v2c host").community_or_error(), Err(UsageError("No community name specified.".into())));
-        assert_eq!(parse("host").community_or_error(), Err(UsageError("No securityName specified".into())));
+        assert!(matches!(
+            parse("-v2c host").security_or_error(),
+            Err(ArgsError::Usage(UsageError(m))) if m == "No community name specified."
+        ));
+        assert!(matches!(parse("host").security_or_error(), Err(ArgsError::NoSecurityName)));
+        assert!(matches!(parse("-u bob -A short host").security_or_error(), Err(ArgsError::ShortPassword(_))));
+    }
+
+    #[test]
+    fn v3_options() {
+        let a = parse(
+            "-u bob -l authPriv -a SHA-256 -A authpass1 -x AES-256-C -X privpass1 -e 0x800000020109840301 -n ctx host",
+        );
+        let Ok(Security::Usm(usm)) = a.security_or_error() else { panic!("v3") };
+        assert_eq!(usm.level, SecurityLevel::AuthPriv);
+        assert_eq!(usm.auth.as_ref().map(|(p, _)| *p), Some(AuthProtocol::Sha256));
+        assert_eq!(usm.privacy.as_ref().map(|(p, _, e)| (*p, *e)), Some((PrivProtocol::Aes256, KeyExtension::Reeder)));
+        assert_eq!(usm.security_engine_id.as_ref().map(Vec::len), Some(9));
+        assert_eq!(usm.context_name, b"ctx");
+        assert!(!format!("{a:?}").contains("authpass1"), "passwords are redacted");
+        assert_eq!(parse_engine_id("8000"), Err(false));
+        assert_eq!(parse_engine_id("xyz"), Err(true));
     }
 }

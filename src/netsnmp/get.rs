@@ -47,7 +47,7 @@ pub async fn run(argv: &[String], kind: Kind) -> Result<i32, Failure> {
                 eprintln!("{}", s.timeout_message(kind != Kind::Bulk));
                 return Ok(1);
             }
-            Err(e) => return Err(Failure::Message(e.to_string())),
+            Err(e) => return Err(e.into()),
         };
         if !response.is_error() {
             for vb in &response.varbinds {

@@ -13,9 +13,10 @@ mod walk;
 use std::io::Write;
 
 use mibs::{Mib, OutputOptions};
-use snmp::{Client, ClientConfig, Oid};
+use snmp::usm::UsmError;
+use snmp::{Client, ClientConfig, ClientError, Oid, Version};
 
-use args::{SnmpArgs, Syntax, UsageError};
+use args::{ArgsError, Security, SnmpArgs, Syntax, UsageError};
 
 /// The commands this module provides, with their usage synopsis.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -55,14 +56,37 @@ pub async fn run(command: &str, argv: &[String]) -> i32 {
             let _ = writeln!(std::io::stderr().lock(), "{msg}");
             1
         }
+        Err(Failure::Program(msg)) => {
+            let _ = writeln!(std::io::stderr().lock(), "osprey {command}: {msg}");
+            1
+        }
+        Err(Failure::ShortPassword(kind)) => {
+            // net-snmp's three lines, the last with its trailing space.
+            let _ = write!(
+                std::io::stderr().lock(),
+                "Error: passphrase chosen is below the length requirements of the USM (min=8).\n\
+                 osprey {command}:  (The supplied password length is too short.)\n\
+                 Error generating a key (Ku) from the supplied {kind} pass phrase. \n"
+            );
+            1
+        }
     }
 }
 
 const OPTIONS_HELP: &str = "\
 OPTIONS:
   -h\t\t\tdisplay this help message
-  -v 1|2c\t\tspecifies SNMP version to use
+  -v 1|2c|3\t\tspecifies SNMP version to use
   -c COMMUNITY\t\tset the community string
+  -a PROTOCOL\t\tset authentication protocol (MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512)
+  -A PASSPHRASE\t\tset authentication protocol pass phrase
+  -e ENGINE-ID\t\tset security engine ID (e.g. 800000020109840301)
+  -E ENGINE-ID\t\tset context engine ID (e.g. 800000020109840301)
+  -l LEVEL\t\tset security level (noAuthNoPriv|authNoPriv|authPriv)
+  -n CONTEXT\t\tset context name (e.g. bridge1)
+  -u USER-NAME\t\tset security name (e.g. bert)
+  -x PROTOCOL\t\tset privacy protocol (DES|AES|AES-192|AES-256)
+  -X PASSPHRASE\t\tset privacy protocol pass phrase
   -r RETRIES\t\tset the number of retries
   -t TIMEOUT\t\tset the request timeout (in seconds)
   -m MIB[:...]\t\tload given list of MIBs (ALL loads everything, \"\" none)
@@ -77,11 +101,41 @@ pub enum Failure {
     Usage(UsageError),
     /// Any other problem: the message alone.
     Message(String),
+    /// A problem net-snmp reports after the program's name ("snmpget: Unknown user name").
+    Program(String),
+    /// A `-A`/`-X` passphrase under 8 octets (`"authentication"` or `"privacy"`).
+    ShortPassword(&'static str),
 }
 
 impl From<UsageError> for Failure {
     fn from(e: UsageError) -> Self {
         Failure::Usage(e)
+    }
+}
+
+impl From<ArgsError> for Failure {
+    fn from(e: ArgsError) -> Self {
+        match e {
+            ArgsError::Usage(u) => Failure::Usage(u),
+            ArgsError::NoSecurityName => Failure::Program("No securityName specified".into()),
+            ArgsError::ShortPassword(kind) => Failure::ShortPassword(kind),
+        }
+    }
+}
+
+impl From<ClientError> for Failure {
+    /// net-snmp's words for what went wrong below the command (timeouts excepted: each
+    /// command words those itself).
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Report(report) => Failure::Program(report.to_string()),
+            ClientError::DiscoveryTimeout(_) => Failure::Program("Timeout".into()),
+            ClientError::Usm(UsmError::MissingAuth) => {
+                Failure::Program("USM authentication failure (incorrect password or key)".into())
+            }
+            ClientError::Usm(UsmError::MissingPrivacy) => Failure::Program("USM generic error".into()),
+            other => Failure::Message(other.to_string()),
+        }
     }
 }
 
@@ -112,13 +166,21 @@ impl Session {
             modules => Mib::load(modules.as_deref().unwrap_or("ALL"), args.mib_dirs.as_deref())
                 .map_err(|e| Failure::Message(e.to_string()))?,
         };
-        let (version, community) = args.community_or_error()?;
+        let security = args.security_or_error()?;
         let Some((agent, operands)) = args.positional.split_first() else {
             return Err(UsageError("No hostname specified.".into()).into());
         };
         let addr = agent::resolve(agent).await.map_err(Failure::Message)?;
-        let config = ClientConfig { version, community, timeout: args.timeout, retries: args.retries };
+        let (version, community, usm) = match security {
+            Security::Community(version, community) => (version, community, None),
+            Security::Usm(usm) => (Version::V3, Vec::new(), Some(usm)),
+        };
+        let config = ClientConfig { version, community, timeout: args.timeout, retries: args.retries, usm };
         let client = Client::connect(addr, config).await.map_err(|e| Failure::Message(format!("{agent}: {e}")))?;
+        if version == Version::V3 {
+            // net-snmp discovers the engine when it opens the session, before any request.
+            client.discover().await?;
+        }
         Ok(Session { agent: agent.clone(), operands: operands.to_vec(), args, mib, client })
     }
 

@@ -33,7 +33,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
             eprintln!("{}", s.timeout_message(false));
             return Ok(1);
         }
-        Err(e) => return Err(Failure::Message(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     if response.is_error() {
         let _ = write_packet_error(&mut std::io::stderr().lock(), "Error in packet.", &response, &s.mib, s.output());

@@ -71,7 +71,7 @@ pub async fn run(argv: &[String]) -> Result<i32, Failure> {
                 eprintln!("{}", s.timeout_message(false));
                 return Ok(1);
             }
-            Err(e) => return Err(Failure::Message(e.to_string())),
+            Err(e) => return Err(e.into()),
         }
     };
     if rows.is_empty() {

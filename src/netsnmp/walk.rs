@@ -62,7 +62,7 @@ pub async fn run(argv: &[String], bulk: bool) -> Result<i32, Failure> {
                 exit = 1;
                 break;
             }
-            Err(e) => return Err(Failure::Message(e.to_string())),
+            Err(e) => return Err(e.into()),
         };
         if let Some(end) = &end
             && let Some(past) = batch.iter().position(|vb| vb.oid >= *end)

@@ -211,12 +211,12 @@ async fn the_add_form_shows_errors_next_to_fields_and_keeps_values() {
     let empty = get(&router, "/devices/new").await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("value=\"public\"") && empty.body.contains("value=\"300\""));
-    let reply = post(&router, "/devices", "address=router%3A0&name=a%2Fb&version=3&community=&interval=5m").await;
+    let reply = post(&router, "/devices", "address=router%3A0&name=a%2Fb&version=4&community=&interval=5m").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     for (field, text) in [
         ("address", "invalid port '0'"),
         ("name", "invalid device name 'a/b'"),
-        ("version", "invalid SNMP version '3'"),
+        ("version", "invalid SNMP version '4'"),
         ("community", "enter the community"),
         ("interval", "invalid interval '5m'"),
     ] {
@@ -245,6 +245,64 @@ async fn the_add_form_shows_errors_next_to_fields_and_keeps_values() {
     // A body that is not a form is refused, not a crash.
     let odd = send(&router, Request::post("/devices").body(Body::from("{}")).unwrap()).await;
     assert!(odd.status.is_client_error());
+}
+
+/// A v3 device in the inventory (added with `osprey device add -v 3`): the listing, its page
+/// and the API show it without a passphrase; the form, which has no credential fields,
+/// sends v3 to the command line.
+#[tokio::test]
+async fn v3_devices_are_listed_without_their_passphrases() {
+    let (dir, router) = setup();
+    let options = poller::credentials::UsmOptions {
+        user: Some("ops".into()),
+        level: Some("authPriv".into()),
+        auth_protocol: Some("SHA-256".into()),
+        auth_password: Some("secret-auth-1".into()),
+        priv_protocol: Some("AES".into()),
+        priv_password: Some("secret-priv-1".into()),
+        context: None,
+    };
+    let usm = poller::credentials::UsmCredentials::from_options(&options).unwrap();
+    let spec = DeviceSpec::new_v3("127.0.0.9:1161", usm, Some("secure9"), "60").unwrap();
+    Inventory::open(dir.path()).unwrap().add_device(&spec, 1000).unwrap();
+    for uri in ["/", "/device/secure9", "/api/devices", "/api/devices/secure9"] {
+        let page = get(&router, uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert!(page.body.contains("secure9"), "{uri}");
+        assert!(!page.body.contains("secret-auth-1") && !page.body.contains("secret-priv-1"), "{uri}");
+    }
+    let page = get(&router, "/device/secure9").await;
+    assert!(page.body.contains("(SNMP v3 authPriv user=ops SHA-256/AES)"), "{}", page.body);
+}
+
+/// The add form with SNMPv3: the credentials' errors, passphrases never sent back, and an
+/// authPriv device on a real snmpd added and discovered.
+#[tokio::test]
+async fn v3_devices_are_added_through_the_form() {
+    let (_dir, router) = setup();
+    let reply = post(&router, "/devices", "address=127.0.0.1%3A9&version=3&interval=60").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("id=\"usm-error\">SNMPv3 needs a user name"), "{}", reply.body);
+    let form = "address=127.0.0.1%3A9&version=3&interval=60&usm_user=ops&usm_level=authPriv\
+                &usm_auth_protocol=SHA-256&usm_auth_password=secret-auth-1&usm_priv_protocol=AES";
+    let reply = post(&router, "/devices", form).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("privacy passphrase (-X)"), "{}", reply.body);
+    assert!(!reply.body.contains("secret-auth-1"), "a passphrase must never come back");
+    assert!(reply.body.contains("value=\"ops\""), "the user is kept");
+    testkit::require_netsnmp!();
+    let snmpd =
+        testkit::Snmpd::start("createUser ops SHA-256 \"secret-auth-1\" AES \"secret-priv-1\"\nrouser ops priv\n");
+    let form = format!(
+        "address={}&name=v3box&version=3&interval=60&usm_user=ops&usm_level=authPriv&usm_auth_protocol=SHA-256\
+         &usm_auth_password=secret-auth-1&usm_priv_protocol=AES&usm_priv_password=secret-priv-1",
+        snmpd.addr()
+    );
+    let reply = post(&router, "/devices", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = get(&router, "/device/v3box").await;
+    assert!(page.body.contains("osprey-test") && page.body.contains("user=ops SHA-256/AES"), "{}", page.body);
+    assert!(!page.body.contains("secret-auth-1") && !page.body.contains("secret-priv-1"));
 }
 
 fn system_objects() -> Vec<snmp::VarBind<'static>> {

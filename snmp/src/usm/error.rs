@@ -31,6 +31,12 @@ pub enum UsmError {
     /// msgAuthenticationParameters is not the protocol's MAC length.
     #[error("msgAuthenticationParameters is {len} octets, {expected} expected")]
     BadAuthParameters { len: usize, expected: usize },
+    /// A level with authentication but no authentication protocol and password.
+    #[error("authentication needs a protocol and a passphrase")]
+    MissingAuth,
+    /// authPriv without a privacy protocol and password.
+    #[error("privacy needs a protocol and a passphrase")]
+    MissingPrivacy,
     /// The operating system gave no random bytes for a salt.
     #[error("no random bytes for a salt: {0}")]
     NoRandomness(String),

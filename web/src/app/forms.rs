@@ -1,6 +1,7 @@
 //! The forms that change the inventory, POST only (see `mutating_routes`): add a device
-//! (validated field by field with the CLI's rules: `poller::target`, the resolver, unique
-//! names; errors next to their field, values kept), remove one (optionally with its RRD
+//! (validated field by field with the CLI's rules: `poller::target`, `poller::credentials`
+//! for SNMPv3, the resolver, unique names; errors next to their field, values kept except
+//! passphrases, which are never sent back), remove one (optionally with its RRD
 //! files), rediscover one. Discovery is the poller's async discovery with a short timeout, so
 //! the runtime is never blocked.
 
@@ -12,6 +13,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use poller::credentials::{UsmCredentials, UsmOptions};
 use poller::inventory::{Discovered, PollRecord};
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, SnmpVersion, parse_interval, split_host_port, validate_name};
 use serde::Deserialize;
@@ -21,8 +23,8 @@ use super::pages::{Notice, device_page, load_device, render};
 use super::state::AppState;
 use super::text;
 
-/// The add form's fields, as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The add form's fields, as typed (the `usm_*` ones only for SNMPv3).
+#[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct AddFields {
     address: String,
@@ -30,6 +32,53 @@ pub struct AddFields {
     community: String,
     name: String,
     interval: String,
+    usm_user: String,
+    usm_level: String,
+    usm_auth_protocol: String,
+    usm_auth_password: String,
+    usm_priv_protocol: String,
+    usm_priv_password: String,
+    usm_context: String,
+}
+
+impl std::fmt::Debug for AddFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddFields")
+            .field("address", &self.address)
+            .field("version", &self.version)
+            .field("name", &self.name)
+            .field("interval", &self.interval)
+            .field("usm_user", &self.usm_user)
+            .field("usm_level", &self.usm_level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AddFields {
+    fn is_v3(&self) -> bool {
+        self.version.trim() == "3"
+    }
+
+    /// The v3 fields as the credentials validator takes them (empty means not given).
+    fn usm_options(&self) -> UsmOptions {
+        let given = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
+        UsmOptions {
+            user: given(&self.usm_user),
+            level: given(&self.usm_level),
+            auth_protocol: given(&self.usm_auth_protocol),
+            auth_password: Some(self.usm_auth_password.clone()).filter(|p| !p.is_empty()),
+            priv_protocol: given(&self.usm_priv_protocol),
+            priv_password: Some(self.usm_priv_password.clone()).filter(|p| !p.is_empty()),
+            context: given(&self.usm_context),
+        }
+    }
+
+    /// The fields to show again: everything but the passphrases.
+    fn without_passphrases(mut self) -> AddFields {
+        self.usm_auth_password.clear();
+        self.usm_priv_password.clear();
+        self
+    }
 }
 
 /// A message per field (empty when the field is fine).
@@ -40,11 +89,15 @@ struct FieldErrors {
     community: String,
     name: String,
     interval: String,
+    /// The SNMPv3 credentials, as one message.
+    usm: String,
 }
 
 impl FieldErrors {
     fn any(&self) -> bool {
-        [&self.address, &self.version, &self.community, &self.name, &self.interval].iter().any(|e| !e.is_empty())
+        [&self.address, &self.version, &self.community, &self.name, &self.interval, &self.usm]
+            .iter()
+            .any(|e| !e.is_empty())
     }
 }
 
@@ -77,10 +130,15 @@ fn check_fields(fields: &AddFields) -> FieldErrors {
             None
         }
     };
-    if let Err(e) = SnmpVersion::parse(fields.version.trim()) {
+    let version = SnmpVersion::parse(fields.version.trim());
+    if let Err(e) = &version {
         errors.version = e.to_string();
     }
-    if fields.community.is_empty() {
+    if matches!(version, Ok(SnmpVersion::V3)) {
+        if let Err(e) = UsmCredentials::from_options(&fields.usm_options()) {
+            errors.usm = e.to_string();
+        }
+    } else if fields.community.is_empty() {
         errors.community = "enter the community".into();
     }
     let name = fields.name.trim();
@@ -98,7 +156,7 @@ fn check_fields(fields: &AddFields) -> FieldErrors {
 }
 
 fn form_again(values: AddFields, errors: FieldErrors) -> Response {
-    match render(&AddPage { values, errors }) {
+    match render(&AddPage { values: values.without_passphrases(), errors }) {
         Ok(html) => (StatusCode::BAD_REQUEST, html).into_response(),
         Err(e) => e.into_response(),
     }
@@ -123,13 +181,13 @@ pub async fn add(State(state): State<AppState>, Form(fields): Form<AddFields>) -
         return form_again(fields, errors);
     }
     let name = Some(fields.name.trim()).filter(|n| !n.is_empty());
-    let spec = match DeviceSpec::new(
-        fields.address.trim(),
-        fields.version.trim(),
-        &fields.community,
-        name,
-        fields.interval.trim(),
-    ) {
+    let spec = if fields.is_v3() {
+        UsmCredentials::from_options(&fields.usm_options())
+            .and_then(|usm| DeviceSpec::new_v3(fields.address.trim(), usm, name, fields.interval.trim()))
+    } else {
+        DeviceSpec::new(fields.address.trim(), fields.version.trim(), &fields.community, name, fields.interval.trim())
+    };
+    let spec = match spec {
         Ok(spec) => spec,
         Err(e) => {
             errors.address = e.to_string();

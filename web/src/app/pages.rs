@@ -188,7 +188,8 @@ pub struct Notice {
 struct DevicePage {
     name: String,
     address: String,
-    version: &'static str,
+    /// `v2c`, or `v3 authPriv user=NAME SHA/AES`: never a community or passphrase.
+    security: String,
     interval: u32,
     state: &'static str,
     state_text: &'static str,
@@ -252,7 +253,7 @@ pub async fn device_page(state: &AppState, name: String, notice: Option<Notice>)
     let page = DevicePage {
         name: d.spec.name.clone(),
         address: d.spec.address(),
-        version: d.spec.version.as_str(),
+        security: d.spec.security_summary(),
         interval: d.spec.interval,
         state: state_class,
         state_text,
