@@ -129,14 +129,19 @@ impl AuthProtocol {
     /// The truncated HMAC of `whole_message`, which must carry msgAuthenticationParameters
     /// as [`mac_len`](Self::mac_len) zero octets (RFC 3414 6.3.1, RFC 7860 4.2.1).
     pub fn sign(self, localized_key: &LocalizedKey, whole_message: &[u8]) -> Vec<u8> {
+        self.mac_of_parts(localized_key, &[whole_message])
+    }
+
+    /// The truncated HMAC of the concatenation of `parts`, without copying them together.
+    fn mac_of_parts(self, localized_key: &LocalizedKey, parts: &[&[u8]]) -> Vec<u8> {
         let key = localized_key.as_bytes();
         let mut mac = match self {
-            AuthProtocol::Md5 => hmac::<md5::Md5>(key, whole_message),
-            AuthProtocol::Sha1 => hmac::<sha1::Sha1>(key, whole_message),
-            AuthProtocol::Sha224 => hmac::<sha2::Sha224>(key, whole_message),
-            AuthProtocol::Sha256 => hmac::<sha2::Sha256>(key, whole_message),
-            AuthProtocol::Sha384 => hmac::<sha2::Sha384>(key, whole_message),
-            AuthProtocol::Sha512 => hmac::<sha2::Sha512>(key, whole_message),
+            AuthProtocol::Md5 => hmac::<md5::Md5>(key, parts),
+            AuthProtocol::Sha1 => hmac::<sha1::Sha1>(key, parts),
+            AuthProtocol::Sha224 => hmac::<sha2::Sha224>(key, parts),
+            AuthProtocol::Sha256 => hmac::<sha2::Sha256>(key, parts),
+            AuthProtocol::Sha384 => hmac::<sha2::Sha384>(key, parts),
+            AuthProtocol::Sha512 => hmac::<sha2::Sha512>(key, parts),
         };
         mac.truncate(self.mac_len());
         mac
@@ -171,12 +176,16 @@ impl AuthProtocol {
     /// an error when the message or its authentication parameters are malformed.
     pub fn verify_message(self, localized_key: &LocalizedKey, message: &[u8]) -> Result<bool, UsmError> {
         let range = self.checked_auth_range(message)?;
-        let mac = message.get(range.clone()).unwrap_or_default().to_vec();
-        let mut zeroed = message.to_vec();
-        if let Some(slot) = zeroed.get_mut(range) {
-            slot.fill(0);
-        }
-        Ok(self.verify(localized_key, &zeroed, &mac))
+        let malformed = || UsmError::BadAuthParameters { len: range.len(), expected: self.mac_len() };
+        let before = message.get(..range.start).ok_or_else(malformed)?;
+        let mac = message.get(range.clone()).ok_or_else(malformed)?;
+        let after = message.get(range.end..).ok_or_else(malformed)?;
+        // The MAC is computed with its own field zeroed: hash around it instead of copying
+        // the whole message to zero it.
+        let zeros = [0u8; 64];
+        let zeroed_field = zeros.get(..mac.len()).ok_or_else(malformed)?;
+        let expected = self.mac_of_parts(localized_key, &[before, zeroed_field, after]);
+        Ok(expected.ct_eq(mac).into())
     }
 
     fn checked_auth_range(self, message: &[u8]) -> Result<std::ops::Range<usize>, UsmError> {
@@ -202,12 +211,14 @@ fn repeated_password_hash<D: Digest>(password: &[u8]) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-fn hmac<D: Digest + BlockSizeUser>(key: &[u8], message: &[u8]) -> Vec<u8> {
+fn hmac<D: Digest + BlockSizeUser>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     // HMAC takes a key of any length, so the error branch is unreachable; an empty MAC
     // (which never verifies) is the safe answer should it ever be taken.
     match <SimpleHmac<D> as Mac>::new_from_slice(key) {
         Ok(mut mac) => {
-            mac.update(message);
+            for part in parts {
+                mac.update(part);
+            }
             mac.finalize().into_bytes().to_vec()
         }
         Err(_) => Vec::new(),
