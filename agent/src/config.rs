@@ -10,7 +10,7 @@ use snmp::Oid;
 use crate::access::{CommunityRule, Source};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["createUser", "rouser", "rwuser", "view", "access", "com2sec", "group", "extend", "pass"];
+const NOT_YET: &[&str] = &["view", "access", "com2sec", "group", "extend", "pass"];
 
 /// A problem with one configuration line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +79,12 @@ pub struct Config {
     pub procs: Vec<ProcRule>,
     pub trap_sinks: Vec<Sink>,
     pub inform_sinks: Vec<Sink>,
+    /// `engineID TEXT`: the text-format snmpEngineID (used at start, not at reloads).
+    pub engine_id: Option<Vec<u8>>,
+    /// `createUser` lines (passwords inside; `Debug` hides them).
+    pub users: Vec<crate::usm::UserSpec>,
+    /// `rouser`/`rwuser` lines.
+    pub user_access: Vec<crate::usm::UserAccess>,
 }
 
 impl Config {
@@ -205,6 +211,13 @@ impl Config {
                     self.inform_sinks.push(sink);
                 }
             }
+            "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
+            "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
+            "rouser" | "rwuser" => {
+                let access = crate::usm::users::parse_user_access(rest, directive == "rwuser")
+                    .map_err(|e| format!("{directive}: {e}"))?;
+                self.user_access.push(access);
+            }
             other => return Err(format!("Unknown token: {other}.")),
         }
         Ok(())
@@ -321,10 +334,16 @@ mod tests {
 
     #[test]
     fn bad_lines_warn_with_file_line_and_reason() {
-        let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA d\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
+        let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA dpass\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
         let (c, w) = Config::parse(text, "/etc/snmp/snmpd.conf");
         let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [1, 2, 3, 4, 5, 7]);
+        assert_eq!(lines, [1, 2, 3, 4, 5, 6, 7]);
+        // Short passwords skip the user; the warning names file and line, not the password.
+        assert_eq!(
+            w[5].to_string(),
+            "/etc/snmp/snmpd.conf: line 6: Warning: createUser c: the authentication passphrase is shorter than 8 characters; user skipped"
+        );
+        assert!(c.users.is_empty());
         assert_eq!(w[1].to_string(), "/etc/snmp/snmpd.conf: line 2: Warning: Unknown token: frobnicate.");
         assert_eq!(c.system.location.as_deref(), Some("ok"));
     }

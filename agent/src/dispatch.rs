@@ -27,6 +27,8 @@ pub struct Dispatcher {
     pub registry: Registry,
     pub communities: Vec<CommunityRule>,
     pub stats: std::sync::Arc<Stats>,
+    /// SNMPv3 (USM); `None` drops v3 messages as of an unknown security model.
+    pub usm: Option<std::sync::Arc<crate::usm::Usm>>,
 }
 
 /// The part of the MIB a request may see.
@@ -55,10 +57,10 @@ impl ScopedView<'_> {
 }
 
 /// A response being built: error fields and varbinds.
-struct Outcome {
-    error_status: ErrorStatus,
-    error_index: usize,
-    varbinds: Vec<VarBind<'static>>,
+pub(crate) struct Outcome {
+    pub(crate) error_status: ErrorStatus,
+    pub(crate) error_index: usize,
+    pub(crate) varbinds: Vec<VarBind<'static>>,
 }
 
 impl Outcome {
@@ -67,7 +69,7 @@ impl Outcome {
     }
 
     /// An error response echoes the request's varbinds.
-    fn error(status: ErrorStatus, index: usize, request: &[VarBind<'_>]) -> Outcome {
+    pub(crate) fn error(status: ErrorStatus, index: usize, request: &[VarBind<'_>]) -> Outcome {
         Outcome {
             error_status: status,
             error_index: index,
@@ -82,8 +84,8 @@ impl Dispatcher {
     pub fn handle(&self, datagram: &[u8], from: IpAddr, out: &mut Vec<u8>) -> bool {
         let s = &*self.stats;
         bump(&s.in_pkts);
-        let msg = match Message::decode_prefix(datagram) {
-            Ok((msg, _trailing_ignored_as_snmpd_does)) => msg,
+        let (msg, used) = match Message::decode_prefix(datagram) {
+            Ok((msg, used_rest_ignored_as_snmpd_does)) => (msg, used_rest_ignored_as_snmpd_does),
             Err(DecodeError::UnsupportedVersion(_)) => {
                 bump(&s.in_bad_versions);
                 return false;
@@ -93,10 +95,16 @@ impl Dispatcher {
                 return false;
             }
         };
-        let Message::Community(msg) = msg else {
-            // SNMPv3 arrives with the USM work; until then its security model is unknown.
-            bump(&s.unknown_security_models);
-            return false;
+        let msg = match msg {
+            Message::Community(msg) => msg,
+            Message::V3(msg) => {
+                let Some(usm) = &self.usm else {
+                    bump(&s.unknown_security_models);
+                    return false;
+                };
+                let whole_message = datagram.get(..used).unwrap_or(datagram);
+                return crate::usm::request::handle(self, usm, whole_message, &msg, out);
+            }
         };
         let Some(access) = access::check(&self.communities, &msg.community, from) else {
             bump(&s.in_bad_community_names);
@@ -109,7 +117,7 @@ impl Dispatcher {
         };
         let outcome = match pdu.pdu_type {
             PduType::GetRequest | PduType::GetNextRequest | PduType::GetBulkRequest | PduType::SetRequest => {
-                self.process(msg.version, &access, pdu)
+                self.process(msg.version, &access, pdu, MAX_MESSAGE_SIZE)
             }
             PduType::Response => {
                 bump(&s.in_get_responses);
@@ -124,7 +132,8 @@ impl Dispatcher {
         self.encode_response(&msg, pdu, outcome, out)
     }
 
-    fn process(&self, version: Version, access: &Access, pdu: &Pdu<'_>) -> Outcome {
+    /// Answers a GET/GETNEXT/GETBULK/SET PDU; GETBULK stops filling at `max_size`.
+    pub(crate) fn process(&self, version: Version, access: &Access, pdu: &Pdu<'_>, max_size: usize) -> Outcome {
         let s = &*self.stats;
         let view = ScopedView { registry: &self.registry, subtree: access.subtree.as_ref() };
         let v1 = version == Version::V1;
@@ -141,7 +150,7 @@ impl Dispatcher {
             }
             PduType::GetBulkRequest => {
                 add(&s.in_total_req_vars, pdu.varbinds.len());
-                get_bulk(&view, pdu)
+                get_bulk(&view, pdu, max_size)
             }
             _ => {
                 bump(&s.in_set_requests);
@@ -284,12 +293,12 @@ fn get_next(view: &ScopedView<'_>, v1: bool, request: &[VarBind<'_>]) -> Outcome
 /// GETBULK (RFC 3416 §4.2.3): non-repeaters once, then up to max-repetitions rounds of the
 /// repeaters, capped at [`MAX_BULK_REPEATS`] repeated varbinds and at what fits in one
 /// message. A v1 message carrying GetBulk is answered the same way, as snmpd does.
-fn get_bulk(view: &ScopedView<'_>, pdu: &Pdu<'_>) -> Outcome {
+fn get_bulk(view: &ScopedView<'_>, pdu: &Pdu<'_>, max_size: usize) -> Outcome {
     let n = usize::try_from(pdu.non_repeaters().max(0)).unwrap_or(0).min(pdu.varbinds.len());
     let (non_repeaters, repeaters) = pdu.varbinds.split_at(n);
     let max_reps = usize::try_from(pdu.max_repetitions().max(0)).unwrap_or(0);
-    // The response overhead (header, community, ids) stays well under this.
-    let budget = MAX_MESSAGE_SIZE - 512;
+    // The response overhead (header, community or USM parameters, ids) stays under this.
+    let budget = max_size.saturating_sub(512);
     let mut used = 0usize;
     let mut varbinds = Vec::new();
     for vb in non_repeaters {
@@ -376,6 +385,7 @@ mod tests {
                 rule("ifonly", false, Some(Oid::from([1, 3, 6, 1, 2, 1, 31]))),
             ],
             stats: Arc::new(Stats::default()),
+            usm: None,
         }
     }
 

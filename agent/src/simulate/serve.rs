@@ -63,7 +63,7 @@ pub fn dispatchers(
                 None => SimulatedDevice::frozen(recording.clone()),
             };
             let registry = Registry::new(vec![Arc::new(device)]).map_err(|e| e.to_string())?;
-            Ok(Dispatcher { registry, communities: communities.clone(), stats: stats.clone() })
+            Ok(Dispatcher { registry, communities: communities.clone(), stats: stats.clone(), usm: None })
         })
         .collect()
 }

@@ -1,0 +1,252 @@
+//! One received SNMPv3 message, as snmpd 5.9 processes it (RFC 3412 §7.2, RFC 3414 §3.2):
+//! the security parameters parsed, the engine ID, user, level, MAC, timeliness and
+//! decryption checked in that order; a refused message is counted in usmStats and, when
+//! its reportable flag is set, answered with a Report naming the counter. Accepted
+//! requests are answered as v2c answers them, sealed at the request's level.
+//!
+//! What snmpd does and this follows: Reports for refused messages are noAuthNoPriv, except
+//! notInTimeWindow, which is authenticated so the manager can trust the clock it carries;
+//! a Report echoes the request-id only when the scoped PDU was readable (plaintext); a
+//! scoped PDU that does not decode after decryption (a wrong privacy password) is an ASN.1
+//! parse error, dropped without a Report; a context name the agent does not serve is
+//! counted in snmpUnknownContexts and dropped.
+
+use std::borrow::Cow;
+
+use snmp::usm::timeliness::authoritative_in_window;
+use snmp::usm::wire::{decode_scoped, seal};
+use snmp::usm::{EngineStamp, Envelope, Incoming, IncomingError, LocalizedUser, UsmReport};
+use snmp::{
+    ErrorStatus, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, SecurityLevel, V3Message, Value, VarBind, Version,
+};
+
+use super::Usm;
+use crate::access::Access;
+use crate::dispatch::{Dispatcher, MAX_MESSAGE_SIZE, Outcome};
+use crate::stats::{Stats, add, bump};
+
+/// RFC 3412: msgMaxSize is at least 484.
+const MIN_MAX_SIZE: i32 = 484;
+
+/// snmpUnknownContexts' and usmStats' Report varbinds come from the counters here.
+struct Refusal<'a> {
+    report: UsmReport,
+    /// The request-id when the scoped PDU was readable, else 0.
+    request_id: i64,
+    /// The user to authenticate the Report with (notInTimeWindow only).
+    signer: Option<&'a LocalizedUser>,
+}
+
+/// Handles the v3 message `msg` decoded from `whole_message`; writes the Response or Report
+/// into `out` and returns true when there is one to send.
+pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'_>, out: &mut Vec<u8>) -> bool {
+    let s = &*d.stats;
+    let incoming = match Incoming::parse(msg) {
+        Ok(incoming) => incoming,
+        Err(IncomingError::UnknownSecurityModel(_)) => {
+            bump(&s.unknown_security_models);
+            return false;
+        }
+        Err(IncomingError::InvalidFlags(_)) => {
+            bump(&s.invalid_msgs);
+            return false;
+        }
+        Err(IncomingError::Parameters(_)) => {
+            bump(&s.in_asn_parse_errs);
+            return false;
+        }
+    };
+    if msg.header.max_size < MIN_MAX_SIZE {
+        bump(&s.in_asn_parse_errs);
+        return false;
+    }
+    let plaintext_request_id = match incoming.data {
+        ScopedPduData::Plaintext(ScopedPdu { pdu: Pdus::Pdu(pdu), .. }) => pdu.request_id,
+        _ => 0,
+    };
+    let refuse = |refusal: Refusal<'_>, out: &mut Vec<u8>| {
+        let counter = s.usm(refusal.report);
+        bump(counter);
+        incoming.reportable() && report(s, usm, &incoming, &refusal, counter_value(counter), out)
+    };
+    let refusal = |report| Refusal { report, request_id: plaintext_request_id, signer: None };
+    let engine = &usm.engine;
+    let security = &incoming.security;
+    if security.engine_id != engine.id() {
+        return refuse(refusal(UsmReport::UnknownEngineIds), out);
+    }
+    let Some(user) = usm.users.get(security.user_name) else {
+        return refuse(refusal(UsmReport::UnknownUserNames), out);
+    };
+    if let Err(report) = incoming.authenticate(user, whole_message) {
+        return refuse(refusal(report), out);
+    }
+    if incoming.level >= SecurityLevel::AuthNoPriv
+        && !authoritative_in_window(engine.boots(), engine.time(), security.engine_boots, security.engine_time)
+    {
+        let late =
+            Refusal { report: UsmReport::NotInTimeWindows, request_id: plaintext_request_id, signer: Some(user) };
+        return refuse(late, out);
+    }
+    let decrypted = match incoming.decrypt(user) {
+        Ok(decrypted) => decrypted,
+        Err(report) => return refuse(refusal(report), out),
+    };
+    let owned;
+    let scoped = match (&decrypted, incoming.data) {
+        (Some(plain), _) => match decode_scoped(plain) {
+            Ok(scoped) => {
+                owned = scoped;
+                &owned
+            }
+            Err(_) => {
+                bump(&s.in_asn_parse_errs);
+                return false;
+            }
+        },
+        (None, ScopedPduData::Plaintext(scoped)) => scoped,
+        (None, ScopedPduData::Encrypted(_)) => return false,
+    };
+    if !scoped.context_name.is_empty() {
+        bump(&s.unknown_contexts);
+        return false;
+    }
+    let Pdus::Pdu(pdu) = &scoped.pdu else {
+        bump(&s.in_traps);
+        bump(&s.unknown_pdu_handlers);
+        return false;
+    };
+    match pdu.pdu_type {
+        PduType::GetRequest | PduType::GetNextRequest | PduType::GetBulkRequest | PduType::SetRequest => {}
+        PduType::Response => {
+            bump(&s.in_get_responses);
+            bump(&s.unknown_pdu_handlers);
+            return false;
+        }
+        _ => {
+            bump(&s.unknown_pdu_handlers);
+            return false;
+        }
+    }
+    let max_size = usize::try_from(msg.header.max_size).unwrap_or(MAX_MESSAGE_SIZE).min(MAX_MESSAGE_SIZE);
+    let outcome = match usm.grants(security.user_name, incoming.level) {
+        Some(write) => d.process(Version::V2c, &Access { write, subtree: None }, pdu, max_size),
+        None => {
+            count_request(s, pdu);
+            Outcome::error(ErrorStatus::AuthorizationError, 0, &pdu.varbinds)
+        }
+    };
+    respond(s, usm, &incoming, user, scoped, pdu, outcome, max_size, out)
+}
+
+/// The request counters `process` would have bumped, for a request refused by access control.
+fn count_request(s: &Stats, pdu: &Pdu<'_>) {
+    match pdu.pdu_type {
+        PduType::GetRequest => bump(&s.in_get_requests),
+        PduType::GetNextRequest => bump(&s.in_get_nexts),
+        PduType::SetRequest => bump(&s.in_set_requests),
+        _ => {}
+    }
+    add(&s.in_total_req_vars, pdu.varbinds.len());
+}
+
+fn counter_value(counter: &std::sync::atomic::AtomicU32) -> u32 {
+    counter.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn stamp(usm: &Usm) -> EngineStamp<'_> {
+    let engine = &usm.engine;
+    EngineStamp { engine_id: engine.id(), boots: engine.boots(), time: engine.time() }
+}
+
+/// Seals a Report naming `refusal`'s counter with its value.
+fn report(s: &Stats, usm: &Usm, incoming: &Incoming<'_>, refusal: &Refusal<'_>, value: u32, out: &mut Vec<u8>) -> bool {
+    let anonymous;
+    let (user, level) = match refusal.signer {
+        Some(user) => (user, SecurityLevel::AuthNoPriv),
+        None => {
+            anonymous = LocalizedUser::unauthenticated(incoming.security.user_name);
+            (&anonymous, SecurityLevel::NoAuthNoPriv)
+        }
+    };
+    let scoped = ScopedPdu {
+        context_engine_id: Cow::Borrowed(usm.engine.id()),
+        context_name: Cow::Borrowed(b""),
+        pdu: Pdus::Pdu(Pdu::new(
+            PduType::Report,
+            refusal.request_id,
+            vec![VarBind::new(refusal.report.oid(), Value::Counter32(value))],
+        )),
+    };
+    let envelope = Envelope {
+        msg_id: incoming.header.msg_id,
+        max_size: MAX_MESSAGE_SIZE as i32,
+        reportable: false,
+        level,
+        engine: stamp(usm),
+        user,
+    };
+    if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
+        return false;
+    }
+    bump(&s.out_pkts);
+    true
+}
+
+/// Seals the Response at the request's level; tooBig (no varbinds) when it would exceed
+/// the request's msgMaxSize.
+#[allow(clippy::too_many_arguments)]
+fn respond(
+    s: &Stats,
+    usm: &Usm,
+    incoming: &Incoming<'_>,
+    user: &LocalizedUser,
+    request: &ScopedPdu<'_>,
+    pdu: &Pdu<'_>,
+    outcome: Outcome,
+    max_size: usize,
+    out: &mut Vec<u8>,
+) -> bool {
+    let envelope = Envelope {
+        msg_id: incoming.header.msg_id,
+        max_size: MAX_MESSAGE_SIZE as i32,
+        reportable: false,
+        level: incoming.level,
+        engine: stamp(usm),
+        user,
+    };
+    let mut scoped = ScopedPdu {
+        context_engine_id: Cow::Borrowed(usm.engine.id()),
+        context_name: Cow::Borrowed(&request.context_name),
+        pdu: Pdus::Pdu(Pdu {
+            pdu_type: PduType::Response,
+            request_id: pdu.request_id,
+            error_status: outcome.error_status as i32,
+            error_index: i32::try_from(outcome.error_index).unwrap_or(i32::MAX),
+            varbinds: outcome.varbinds,
+        }),
+    };
+    if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
+        return false;
+    }
+    if out.len() > max_size {
+        if let Pdus::Pdu(p) = &mut scoped.pdu {
+            p.error_status = ErrorStatus::TooBig as i32;
+            p.error_index = 0;
+            p.varbinds = Vec::new();
+        }
+        bump(&s.out_too_bigs);
+        if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
+            return false;
+        }
+    }
+    match outcome.error_status {
+        ErrorStatus::NoSuchName => bump(&s.out_no_such_names),
+        ErrorStatus::BadValue => bump(&s.out_bad_values),
+        ErrorStatus::GenErr => bump(&s.out_gen_errs),
+        _ => {}
+    }
+    bump(&s.out_pkts);
+    bump(&s.out_get_responses);
+    true
+}
