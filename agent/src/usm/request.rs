@@ -250,3 +250,197 @@ fn respond(
     bump(&s.out_get_responses);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+    use std::sync::Arc;
+
+    use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol, SaltCounter};
+    use snmp::{Message, Oid};
+
+    use super::*;
+    use crate::handler::MibHandler;
+    use crate::registry::Registry;
+    use crate::stats::read;
+    use crate::usm::users::parse_create_user;
+    use crate::usm::{Engine, KeyCache};
+    use crate::view::{StaticView, View};
+
+    const SYS_DESCR: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 1, 0];
+
+    fn dispatcher() -> Dispatcher {
+        let sys = Oid::from([1, 3, 6, 1, 2, 1, 1]);
+        let view =
+            View::new(vec![VarBind::new(Oid::from(SYS_DESCR), Value::string(vec![b'd'; 100]))], vec![sys.child(&[1])]);
+        let handlers: Vec<Arc<dyn MibHandler>> = vec![Arc::new(StaticView::new(sys, view))];
+        let engine = Arc::new(Engine::start(None, None).unwrap());
+        let specs = [parse_create_user("alice SHA-256 authpass1 AES privpass1").unwrap()];
+        let usm = Usm::new(engine, &specs, Vec::new(), &KeyCache::default());
+        Dispatcher {
+            registry: Registry::new(handlers).unwrap(),
+            communities: Vec::new(),
+            stats: Arc::new(Stats::default()),
+            usm: Some(Arc::new(usm)),
+        }
+    }
+
+    fn alice(engine_id: &[u8]) -> LocalizedUser {
+        LocalizedUser::from_passwords(
+            "alice",
+            engine_id,
+            Some((AuthProtocol::Sha256, b"authpass1".as_slice())),
+            Some((PrivProtocol::Aes128, b"privpass1".as_slice(), KeyExtension::Blumenthal)),
+        )
+        .unwrap()
+    }
+
+    struct Request<'a> {
+        user: &'a LocalizedUser,
+        level: SecurityLevel,
+        engine: EngineStamp<'a>,
+        reportable: bool,
+        max_size: i32,
+        varbinds: usize,
+    }
+
+    fn sealed(r: &Request<'_>) -> Vec<u8> {
+        let scoped = ScopedPdu {
+            context_engine_id: Cow::Owned(r.engine.engine_id.to_vec()),
+            context_name: Cow::Borrowed(b""),
+            pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, 99, vec![VarBind::null(Oid::from(SYS_DESCR)); r.varbinds])),
+        };
+        let envelope = Envelope {
+            msg_id: 5,
+            max_size: r.max_size,
+            reportable: r.reportable,
+            level: r.level,
+            engine: r.engine,
+            user: r.user,
+        };
+        let mut out = Vec::new();
+        seal(&mut out, &envelope, &scoped, &SaltCounter::starting_at(7)).unwrap();
+        out
+    }
+
+    fn answer(d: &Dispatcher, bytes: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        d.handle(bytes, "127.0.0.1".parse().unwrap(), &mut out).then_some(out)
+    }
+
+    /// The answer's level, msgID, PDU (decrypted with `user` when needed).
+    fn open(bytes: &[u8], user: &LocalizedUser) -> (SecurityLevel, i32, Pdu<'static>) {
+        let Message::V3(message) = Message::decode(bytes).unwrap() else { panic!("v3") };
+        let incoming = Incoming::parse(&message).unwrap();
+        assert!(!incoming.reportable());
+        let scoped = match incoming.open(user, bytes).unwrap() {
+            Some(plain) => decode_scoped(&plain).unwrap().into_owned(),
+            None => match incoming.data {
+                ScopedPduData::Plaintext(s) => s.clone().into_owned(),
+                ScopedPduData::Encrypted(_) => panic!("encrypted"),
+            },
+        };
+        let Pdus::Pdu(pdu) = scoped.pdu else { panic!("pdu") };
+        (incoming.level, message.header.msg_id, pdu)
+    }
+
+    #[test]
+    fn discovery_then_an_authpriv_get() {
+        let d = dispatcher();
+        let usm = d.usm.clone().unwrap();
+        let anonymous = LocalizedUser::unauthenticated("");
+        let discovery = Request {
+            user: &anonymous,
+            level: SecurityLevel::NoAuthNoPriv,
+            engine: EngineStamp { engine_id: b"", boots: 0, time: 0 },
+            reportable: true,
+            max_size: 65507,
+            varbinds: 0,
+        };
+        let report = answer(&d, &sealed(&discovery)).unwrap();
+        let (level, msg_id, pdu) = open(&report, &anonymous);
+        assert_eq!(
+            (level, msg_id, pdu.pdu_type, pdu.request_id),
+            (SecurityLevel::NoAuthNoPriv, 5, PduType::Report, 99)
+        );
+        assert_eq!(pdu.varbinds[0], VarBind::new(UsmReport::UnknownEngineIds.oid(), Value::Counter32(1)));
+        // Not reportable: counted, not answered.
+        assert!(answer(&d, &sealed(&Request { reportable: false, ..discovery })).is_none());
+        assert_eq!(read(d.stats.usm(UsmReport::UnknownEngineIds)), 2);
+
+        let user = alice(usm.engine.id());
+        let engine = EngineStamp { engine_id: usm.engine.id(), boots: 1, time: 0 };
+        let get = Request {
+            user: &user,
+            level: SecurityLevel::AuthPriv,
+            engine,
+            reportable: true,
+            max_size: 65507,
+            varbinds: 1,
+        };
+        let (level, _, pdu) = open(&answer(&d, &sealed(&get)).unwrap(), &user);
+        assert_eq!((level, pdu.pdu_type, pdu.request_id), (SecurityLevel::AuthPriv, PduType::Response, 99));
+        assert_eq!(pdu.varbinds[0].value, Value::string(vec![b'd'; 100]));
+
+        // Outside the window: an authenticated Report with the engine's clock.
+        let late = EngineStamp { time: 1000, ..engine };
+        let (level, _, pdu) = open(&answer(&d, &sealed(&Request { engine: late, ..get })).unwrap(), &user);
+        assert_eq!((level, pdu.request_id), (SecurityLevel::AuthNoPriv, 0));
+        assert_eq!(UsmReport::from_oid(&pdu.varbinds[0].oid), Some(UsmReport::NotInTimeWindows));
+
+        // A response larger than the request's msgMaxSize is tooBig.
+        let big = Request { max_size: 484, varbinds: 10, ..get };
+        let bytes = answer(&d, &sealed(&big)).unwrap();
+        assert!(bytes.len() <= 484);
+        let (_, _, pdu) = open(&bytes, &user);
+        assert_eq!((pdu.error_status, pdu.varbinds.len()), (ErrorStatus::TooBig as i32, 0));
+        // noAuthNoPriv is below alice's default access: authorizationError.
+        let plain = Request { level: SecurityLevel::NoAuthNoPriv, ..get };
+        let (_, _, pdu) = open(&answer(&d, &sealed(&plain)).unwrap(), &user);
+        assert_eq!(pdu.error_status, ErrorStatus::AuthorizationError as i32);
+    }
+
+    /// Mutations of sealed v3 requests never panic, and every answer decodes (bounded).
+    #[test]
+    fn mutated_v3_requests_never_panic() {
+        let d = dispatcher();
+        let usm = d.usm.clone().unwrap();
+        let user = alice(usm.engine.id());
+        let anonymous = LocalizedUser::unauthenticated("");
+        let engine = EngineStamp { engine_id: usm.engine.id(), boots: 1, time: 0 };
+        let base = Request {
+            user: &user,
+            level: SecurityLevel::AuthPriv,
+            engine,
+            reportable: true,
+            max_size: 65507,
+            varbinds: 2,
+        };
+        let seeds = [
+            sealed(&base),
+            sealed(&Request { level: SecurityLevel::AuthNoPriv, ..base }),
+            sealed(&Request { user: &anonymous, level: SecurityLevel::NoAuthNoPriv, ..base }),
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..3000 {
+            let mut m = seeds[i % seeds.len()].clone();
+            for _ in 0..(rand() % 3 + 1) {
+                let pos = (rand() as usize) % m.len();
+                match rand() % 3 {
+                    0 => m[pos] ^= 1 << (rand() % 8),
+                    1 => m[pos] = rand() as u8,
+                    _ => m.truncate(pos.max(1)),
+                }
+            }
+            if let Some(out) = answer(&d, &m) {
+                assert!(Message::decode(&out).is_ok(), "unparsable answer to {m:02x?}");
+            }
+        }
+    }
+}
