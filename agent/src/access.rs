@@ -1,9 +1,7 @@
-//! Community-based access (snmpd.conf `rocommunity`/`rwcommunity` and their `6` forms):
-//! which community, from which source network, may read or write which subtree.
+//! Request sources (snmpd.conf's SOURCE field of `com2sec` and `rocommunity`): `default`,
+//! a host, `NET/BITS` or `NET/MASK`, and how a client address matches them.
 
 use std::net::IpAddr;
-
-use snmp::Oid;
 
 /// Where requests may come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,29 +50,41 @@ fn prefix_matches(net: &[u8], ip: &[u8], prefix_len: u8) -> bool {
     }
 }
 
-/// One `rocommunity`/`rwcommunity` line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommunityRule {
-    pub community: Vec<u8>,
-    pub source: Source,
-    /// Restricts the rule to this subtree (`rocommunity public default .1.3.6.1.2.1`).
-    pub subtree: Option<Oid>,
-    pub write: bool,
-}
-
-/// What a request's community grants.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Access {
-    pub write: bool,
-    pub subtree: Option<Oid>,
-}
-
-/// The first rule for `community` whose source matches `from`, as net-snmp's com2sec does.
-pub fn check(rules: &[CommunityRule], community: &[u8], from: IpAddr) -> Option<Access> {
-    rules
-        .iter()
-        .find(|r| r.community == community && r.source.matches(from))
-        .map(|r| Access { write: r.write, subtree: r.subtree.clone() })
+/// A source as snmpd.conf writes it: an address, `ADDR/BITS` or `ADDR/MASK` (`default` is
+/// the caller's: it depends on the directive).
+pub fn parse_source(s: &str, ipv6: bool) -> Result<Source, String> {
+    let (addr, bits) = match s.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let addr: IpAddr = match addr.parse() {
+        Ok(a) => a,
+        Err(_) if addr == "localhost" => {
+            if ipv6 { "::1" } else { "127.0.0.1" }.parse().map_err(|_| "localhost".to_string())?
+        }
+        Err(_) => {
+            return Err(format!("bad source address {addr:?} (host names other than localhost are not resolved)"));
+        }
+    };
+    if addr.is_ipv6() != ipv6 {
+        return Err(format!("source {addr} is not an {} address", if ipv6 { "IPv6" } else { "IPv4" }));
+    }
+    let max = if ipv6 { 128 } else { 32 };
+    let prefix_len = match bits {
+        None => max,
+        Some(b) => match (b.parse::<u8>(), b.parse::<std::net::Ipv4Addr>()) {
+            (Ok(n), _) if n <= max => n,
+            (_, Ok(mask)) if !ipv6 => {
+                let m = u32::from(mask);
+                if m.leading_ones() + m.trailing_zeros() != 32 {
+                    return Err(format!("netmask {mask} is not contiguous"));
+                }
+                m.leading_ones() as u8
+            }
+            _ => return Err(format!("bad prefix length {b:?}")),
+        },
+    };
+    Ok(Source::Net { addr, prefix_len })
 }
 
 #[cfg(test)]
@@ -93,26 +103,5 @@ mod tests {
         assert!(net("::1", 128).matches("::1".parse().unwrap()));
         assert!(Source::Any { ipv6: false }.matches("1.2.3.4".parse().unwrap()));
         assert!(!Source::Any { ipv6: false }.matches("::1".parse().unwrap()));
-    }
-
-    #[test]
-    fn first_matching_rule_wins() {
-        let rules = vec![
-            CommunityRule {
-                community: b"public".to_vec(),
-                source: Source::Net { addr: "127.0.0.1".parse().unwrap(), prefix_len: 32 },
-                subtree: None,
-                write: false,
-            },
-            CommunityRule {
-                community: b"public".to_vec(),
-                source: Source::Any { ipv6: false },
-                subtree: Some(Oid::from([1, 3, 6, 1, 2, 1, 1])),
-                write: false,
-            },
-        ];
-        assert_eq!(check(&rules, b"public", "127.0.0.1".parse().unwrap()).unwrap().subtree, None);
-        assert!(check(&rules, b"public", "10.0.0.1".parse().unwrap()).unwrap().subtree.is_some());
-        assert!(check(&rules, b"private", "127.0.0.1".parse().unwrap()).is_none());
     }
 }

@@ -2,15 +2,14 @@
 //! A bad line never stops the agent: it becomes a [`Warning`] naming file, line and
 //! reason, and the rest of the file still applies.
 
-use std::net::IpAddr;
 use std::path::Path;
 
 use snmp::Oid;
 
-use crate::access::{CommunityRule, Source};
+use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["view", "access", "com2sec", "group", "extend", "pass"];
+const NOT_YET: &[&str] = &["extend", "pass"];
 
 /// A problem with one configuration line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +69,8 @@ pub struct SystemConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub listen: Vec<String>,
-    pub communities: Vec<CommunityRule>,
+    /// com2sec/group/view/access and the rocommunity/rouser shorthands.
+    pub vacm: Vacm,
     pub system: SystemConfig,
     pub disks: Vec<DiskRule>,
     pub include_all_disks: Option<MinSpace>,
@@ -83,8 +83,6 @@ pub struct Config {
     pub engine_id: Option<Vec<u8>>,
     /// `createUser` lines (passwords inside; `Debug` hides them).
     pub users: Vec<crate::usm::UserSpec>,
-    /// `rouser`/`rwuser` lines.
-    pub user_access: Vec<crate::usm::UserAccess>,
 }
 
 impl Config {
@@ -103,6 +101,7 @@ impl Config {
                 }),
             }
         }
+        config.finish(&mut warnings);
         (config, warnings)
     }
 
@@ -111,7 +110,15 @@ impl Config {
         let mut config = Config::default();
         let mut warnings = Vec::new();
         config.apply(text, file, &mut warnings);
+        config.finish(&mut warnings);
         (config, warnings)
+    }
+
+    /// Checks what only the whole configuration can tell (views named by access lines).
+    fn finish(&mut self, warnings: &mut Vec<Warning>) {
+        for (origin, message) in self.vacm.finish() {
+            warnings.push(Warning { file: origin.file, line: origin.line, message });
+        }
     }
 
     fn apply(&mut self, text: &str, file: &str, warnings: &mut Vec<Warning>) {
@@ -131,7 +138,13 @@ impl Config {
                 }
                 continue;
             }
-            if let Err(reason) = self.directive(directive, rest) {
+            let result = if vacm::parse::DIRECTIVES.contains(&directive) {
+                let words: Vec<&str> = rest.split_whitespace().collect();
+                self.vacm.directive(directive, &words, Origin { file: file.to_string(), line: n + 1 })
+            } else {
+                self.directive(directive, rest)
+            };
+            if let Err(reason) = result {
                 warnings.push(warn(reason));
             }
         }
@@ -147,11 +160,6 @@ impl Config {
                     return Err("agentaddress needs an address".into());
                 }
                 self.listen.extend(list);
-            }
-            "rocommunity" | "rwcommunity" | "rocommunity6" | "rwcommunity6" => {
-                let ipv6 = directive.ends_with('6');
-                let rule = community_rule(&words, directive.starts_with("rw"), ipv6)?;
-                self.communities.push(rule);
             }
             "sysDescr" => self.system.descr = Some(non_empty(rest, directive)?),
             "sysContact" => self.system.contact = Some(non_empty(rest, directive)?),
@@ -213,11 +221,6 @@ impl Config {
             }
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
-            "rouser" | "rwuser" => {
-                let access = crate::usm::users::parse_user_access(rest, directive == "rwuser")
-                    .map_err(|e| format!("{directive}: {e}"))?;
-                self.user_access.push(access);
-            }
             other => return Err(format!("Unknown token: {other}.")),
         }
         Ok(())
@@ -235,59 +238,6 @@ fn min_space(word: &str) -> Result<MinSpace, String> {
     } else {
         word.parse().map(MinSpace::Kilobytes).map_err(|_| format!("bad minimum space {word:?}"))
     }
-}
-
-/// `COMMUNITY [SOURCE [OID]]`; SOURCE is `default`, an address, `ADDR/BITS` or `ADDR/MASK`.
-fn community_rule(words: &[&str], write: bool, ipv6: bool) -> Result<CommunityRule, String> {
-    let (community, source, oid) = match words {
-        [c] => (c, None, None),
-        [c, s] => (c, Some(s), None),
-        [c, s, o] => (c, Some(s), Some(o)),
-        [_, _, "-V", ..] => return Err("views (-V) are not supported yet".into()),
-        [] => return Err("community directive needs a community name".into()),
-        _ => return Err("too many arguments".into()),
-    };
-    let source = match source {
-        None | Some(&"default") => Source::Any { ipv6 },
-        Some(s) => parse_source(s, ipv6)?,
-    };
-    let subtree = oid.map(|o| o.parse::<Oid>().map_err(|e| format!("bad OID {o:?}: {e}"))).transpose()?;
-    Ok(CommunityRule { community: community.as_bytes().to_vec(), source, subtree, write })
-}
-
-fn parse_source(s: &str, ipv6: bool) -> Result<Source, String> {
-    let (addr, bits) = match s.split_once('/') {
-        Some((a, b)) => (a, Some(b)),
-        None => (s, None),
-    };
-    let addr: IpAddr = match addr.parse() {
-        Ok(a) => a,
-        Err(_) if addr == "localhost" => {
-            if ipv6 { "::1" } else { "127.0.0.1" }.parse().map_err(|_| "localhost".to_string())?
-        }
-        Err(_) => {
-            return Err(format!("bad source address {addr:?} (host names other than localhost are not resolved)"));
-        }
-    };
-    if addr.is_ipv6() != ipv6 {
-        return Err(format!("source {addr} is not an {} address", if ipv6 { "IPv6" } else { "IPv4" }));
-    }
-    let max = if ipv6 { 128 } else { 32 };
-    let prefix_len = match bits {
-        None => max,
-        Some(b) => match (b.parse::<u8>(), b.parse::<std::net::Ipv4Addr>()) {
-            (Ok(n), _) if n <= max => n,
-            (_, Ok(mask)) if !ipv6 => {
-                let m = u32::from(mask);
-                if m.leading_ones() + m.trailing_zeros() != 32 {
-                    return Err(format!("netmask {mask} is not contiguous"));
-                }
-                m.leading_ones() as u8
-            }
-            _ => return Err(format!("bad prefix length {b:?}")),
-        },
-    };
-    Ok(Source::Net { addr, prefix_len })
 }
 
 fn sink(words: &[&str]) -> Result<Sink, String> {
@@ -308,7 +258,10 @@ fn sink(words: &[&str]) -> Result<Sink, String> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use snmp::{SecurityLevel, SecurityModel};
+
     use super::*;
+    use crate::access::Source;
 
     #[test]
     fn snmpd_conf_subset() {
@@ -319,10 +272,12 @@ mod tests {
         let (c, w) = Config::parse(text, "snmpd.conf");
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(c.listen, ["udp:127.0.0.1:1161", "udp6:[::1]:1161"]);
-        assert_eq!(c.communities.len(), 3);
-        assert_eq!(c.communities[1].source, Source::Net { addr: "10.0.0.0".parse().unwrap(), prefix_len: 8 });
-        assert_eq!(c.communities[1].subtree, Some(Oid::from([1, 3, 6, 1, 2, 1, 1])));
-        assert!(c.communities[1].write);
+        assert_eq!(c.vacm.com2sec.len(), 3);
+        assert_eq!(c.vacm.com2sec[1].source, Source::Net { addr: "10.0.0.0".parse().unwrap(), prefix_len: 8 });
+        let private = c.vacm.community(b"private", "10.1.1.1".parse().unwrap()).unwrap();
+        let views = c.vacm.authorize(SecurityModel::V2c, &private.sec_name, SecurityLevel::NoAuthNoPriv, b"").unwrap();
+        assert!(views.write.contains(&Oid::from([1, 3, 6, 1, 2, 1, 1, 4, 0])));
+        assert!(!views.read.contains(&Oid::from([1, 3, 6, 1, 2, 1, 2, 1, 0])));
         assert_eq!(c.system.location.as_deref(), Some("Rack 4, row 2"));
         assert_eq!(c.disks[0].min, MinSpace::Percent(10));
         assert_eq!(c.disks[1].min, MinSpace::Kilobytes(50000));
@@ -346,5 +301,23 @@ mod tests {
         assert!(c.users.is_empty());
         assert_eq!(w[1].to_string(), "/etc/snmp/snmpd.conf: line 2: Warning: Unknown token: frobnicate.");
         assert_eq!(c.system.location.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn access_control_lines_warn_with_file_and_line() {
+        let text = "view sys included system\nview bad included .1 0xfff\ngroup g v3 alice\n\
+            access g \"\" any noauth exact sys nosuch none\naccess g \"\" any noauth\ncom2sec local 127.0.0.1 public\n\
+            group g v2c local\ncreateUser u SHA password1\n";
+        let (c, w) = Config::parse(text, "snmpd.conf");
+        let lines: Vec<(usize, &str)> = w.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(lines[0].0, 2);
+        assert!(lines[0].1.contains("mask"));
+        assert_eq!(lines[1].0, 3);
+        assert_eq!(lines[2], (5, "access: missing exact|prefix READ WRITE NOTIFY"));
+        assert_eq!(lines[3].0, 4);
+        assert!(lines[3].1.contains("nosuch"));
+        assert_eq!(c.users.len(), 1);
+        assert!(c.vacm.community(b"public", "127.0.0.1".parse().unwrap()).is_some());
     }
 }

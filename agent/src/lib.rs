@@ -3,7 +3,9 @@
 //! Modules and what each owns:
 //! - [`cli`]: snmpd's command line (`-f -C -c -L -p -u -g LISTEN...`).
 //! - [`config`]: snmpd.conf parsing into [`config::Config`], with per-line warnings.
-//! - [`access`]: community/source/subtree access rules.
+//! - [`access`]: request sources (`default`, host, net/bits) and how addresses match them.
+//! - [`vacm`]: view-based access control (com2sec, group, view, access, rouser/rwuser,
+//!   rocommunity): the tables, isAccessAllowed and MIB views.
 //! - [`handler`]: the [`handler::MibHandler`] trait every MIB module implements.
 //! - [`view`]: sorted materialized views and the cached, refreshed [`view::CachedView`].
 //! - [`registry`]: handlers by subtree; GET routing and GETNEXT across handlers.
@@ -32,4 +34,5 @@ pub mod server;
 pub mod simulate;
 pub mod stats;
 pub mod usm;
+pub mod vacm;
 pub mod view;

@@ -55,7 +55,7 @@ struct Lasting {
 
 fn generation(config: Config, lasting: &Lasting) -> Result<Generation, String> {
     let config = Arc::new(config);
-    let usm = Arc::new(Usm::new(lasting.engine.clone(), &config.users, config.user_access.clone(), &lasting.keys));
+    let usm = Arc::new(Usm::new(lasting.engine.clone(), &config.users, &lasting.keys));
     let ctx = Context {
         config: config.clone(),
         stats: lasting.stats.clone(),
@@ -66,12 +66,7 @@ fn generation(config: Config, lasting: &Lasting) -> Result<Generation, String> {
     let modules = mib::build(&ctx);
     let registry = Registry::new(modules.handlers).map_err(|e| e.to_string())?;
     Ok(Generation {
-        dispatcher: Dispatcher {
-            registry,
-            communities: config.communities.clone(),
-            stats: lasting.stats.clone(),
-            usm: Some(usm),
-        },
+        dispatcher: Dispatcher { registry, vacm: config.vacm.clone(), stats: lasting.stats.clone(), usm: Some(usm) },
         cached: modules.cached,
     })
 }

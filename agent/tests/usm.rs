@@ -144,6 +144,7 @@ fn refusals_look_the_same_to_snmpget() {
             ["-v3", "-l", "noAuthNoPriv", "-u", "u-sha-256-aes"].map(String::from).to_vec(),
         ),
         ("authNoPriv for a priv user", with("-l", "authNoPriv")),
+        ("unknown context", [good.clone(), vec!["-n".into(), "ctx".into()]].concat()),
         (
             "authPriv for an auth-only user",
             [v3_args("MD5", None), ["-l", "authPriv", "-x", "DES", "-X", PRIV_PASS].map(String::from).to_vec()]

@@ -24,7 +24,7 @@ fn dispatcher() -> &'static Dispatcher {
         let stats = Arc::new(Stats::default());
         let ctx = Context { config: config.clone(), stats: stats.clone(), state: None, started: Instant::now(), usm: None };
         let modules = mib::build(&ctx);
-        Dispatcher { registry: Registry::new(modules.handlers).unwrap(), communities: config.communities.clone(), stats, usm: None }
+        Dispatcher { registry: Registry::new(modules.handlers).unwrap(), vacm: config.vacm.clone(), stats, usm: None }
     })
 }
 

@@ -14,10 +14,10 @@ use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTime
 
 use super::device::{CounterModel, SimulatedDevice};
 use super::record::Recording;
-use crate::access::{CommunityRule, Source};
 use crate::dispatch::Dispatcher;
 use crate::registry::Registry;
 use crate::stats::Stats;
+use crate::vacm::Vacm;
 
 /// How long a worker waits for traffic before it checks whether to stop (milliseconds).
 const WAIT_MS: u16 = 250;
@@ -45,15 +45,7 @@ pub fn dispatchers(
     stats: &Arc<Stats>,
 ) -> Result<Vec<Dispatcher>, String> {
     let started = Instant::now();
-    let communities: Vec<CommunityRule> = [false, true]
-        .into_iter()
-        .map(|ipv6| CommunityRule {
-            community: options.community.as_bytes().to_vec(),
-            source: Source::Any { ipv6 },
-            subtree: None,
-            write: false,
-        })
-        .collect();
+    let vacm = Vacm::read_only_community(options.community.as_bytes());
     (0..devices)
         .map(|index| {
             let device = match options.counter_rate {
@@ -63,7 +55,7 @@ pub fn dispatchers(
                 None => SimulatedDevice::frozen(recording.clone()),
             };
             let registry = Registry::new(vec![Arc::new(device)]).map_err(|e| e.to_string())?;
-            Ok(Dispatcher { registry, communities: communities.clone(), stats: stats.clone(), usm: None })
+            Ok(Dispatcher { registry, vacm: vacm.clone(), stats: stats.clone(), usm: None })
         })
         .collect()
 }

@@ -13,10 +13,8 @@ pub mod users;
 
 use std::sync::Arc;
 
-use snmp::SecurityLevel;
-
 pub use engine::Engine;
-pub use users::{KeyCache, UserAccess, UserSpec, UserTable};
+pub use users::{KeyCache, UserSpec, UserTable};
 
 /// What v3 requests are checked against: the engine (shared by every configuration
 /// generation) and this generation's users.
@@ -24,23 +22,12 @@ pub use users::{KeyCache, UserAccess, UserSpec, UserTable};
 pub struct Usm {
     pub engine: Arc<Engine>,
     pub users: UserTable,
-    /// The `rouser`/`rwuser` stand-in until view-based access control arrives.
-    pub access: Vec<UserAccess>,
 }
 
 impl Usm {
     /// Localizes the configured users for `engine` (reusing `cache`).
-    pub fn new(engine: Arc<Engine>, specs: &[UserSpec], access: Vec<UserAccess>, cache: &KeyCache) -> Usm {
+    pub fn new(engine: Arc<Engine>, specs: &[UserSpec], cache: &KeyCache) -> Usm {
         let users = UserTable::build(specs, &engine, cache);
-        Usm { engine, users, access }
-    }
-
-    /// Whether `user` may read (and write) at `level`: the last matching `rouser`/`rwuser`
-    /// line decides; a user without one reads everything when authenticated.
-    pub fn grants(&self, user: &[u8], level: SecurityLevel) -> Option<bool> {
-        match self.access.iter().rev().find(|a| a.name.as_bytes() == user) {
-            Some(rule) => (level >= rule.level).then_some(rule.write),
-            None => (level >= SecurityLevel::AuthNoPriv).then_some(false),
-        }
+        Usm { engine, users }
     }
 }

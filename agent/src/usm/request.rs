@@ -9,7 +9,8 @@
 //! a Report echoes the request-id only when the scoped PDU was readable (plaintext); a
 //! scoped PDU that does not decode after decryption (a wrong privacy password) is an ASN.1
 //! parse error, dropped without a Report; a context name the agent does not serve is
-//! counted in snmpUnknownContexts and dropped.
+//! counted in snmpUnknownContexts and dropped. Who may see what is VACM's
+//! ([`Dispatcher::answer`] with a USM [`Principal`]).
 
 use std::borrow::Cow;
 
@@ -17,13 +18,12 @@ use snmp::usm::timeliness::authoritative_in_window;
 use snmp::usm::wire::{decode_scoped, seal};
 use snmp::usm::{EngineStamp, Envelope, Incoming, IncomingError, LocalizedUser, UsmReport};
 use snmp::{
-    ErrorStatus, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, SecurityLevel, V3Message, Value, VarBind, Version,
+    ErrorStatus, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, SecurityLevel, SecurityModel, V3Message, Value, VarBind,
 };
 
 use super::Usm;
-use crate::access::Access;
-use crate::dispatch::{Dispatcher, MAX_MESSAGE_SIZE, Outcome};
-use crate::stats::{Stats, add, bump};
+use crate::dispatch::{Answer, Dispatcher, MAX_MESSAGE_SIZE, Principal};
+use crate::stats::{Stats, bump};
 
 /// RFC 3412: msgMaxSize is at least 484.
 const MIN_MAX_SIZE: i32 = 484;
@@ -107,10 +107,6 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
         (None, ScopedPduData::Plaintext(scoped)) => scoped,
         (None, ScopedPduData::Encrypted(_)) => return false,
     };
-    if !scoped.context_name.is_empty() {
-        bump(&s.unknown_contexts);
-        return false;
-    }
     let Pdus::Pdu(pdu) = &scoped.pdu else {
         bump(&s.in_traps);
         bump(&s.unknown_pdu_handlers);
@@ -128,26 +124,23 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
             return false;
         }
     }
-    let max_size = usize::try_from(msg.header.max_size).unwrap_or(MAX_MESSAGE_SIZE).min(MAX_MESSAGE_SIZE);
-    let outcome = match usm.grants(security.user_name, incoming.level) {
-        Some(write) => d.process(Version::V2c, &Access { write, subtree: None }, pdu, max_size),
-        None => {
-            count_request(s, pdu);
-            Outcome::error(ErrorStatus::AuthorizationError, 0, &pdu.varbinds)
+    let principal = Principal {
+        model: SecurityModel::Usm,
+        name: security.user_name,
+        level: incoming.level,
+        context: &scoped.context_name,
+    };
+    let response = match d.answer(&principal, pdu) {
+        Answer::Response(response) => response,
+        Answer::Drop => return false,
+        // snmpd 5.9 counts an unknown context and sends nothing (probed with snmpget -n).
+        Answer::UnknownContext => {
+            bump(&s.unknown_contexts);
+            return false;
         }
     };
-    respond(s, usm, &incoming, user, scoped, pdu, outcome, max_size, out)
-}
-
-/// The request counters `process` would have bumped, for a request refused by access control.
-fn count_request(s: &Stats, pdu: &Pdu<'_>) {
-    match pdu.pdu_type {
-        PduType::GetRequest => bump(&s.in_get_requests),
-        PduType::GetNextRequest => bump(&s.in_get_nexts),
-        PduType::SetRequest => bump(&s.in_set_requests),
-        _ => {}
-    }
-    add(&s.in_total_req_vars, pdu.varbinds.len());
+    let max_size = usize::try_from(msg.header.max_size).unwrap_or(MAX_MESSAGE_SIZE).min(MAX_MESSAGE_SIZE);
+    respond(s, usm, &incoming, user, scoped, response, max_size, out)
 }
 
 fn counter_value(counter: &std::sync::atomic::AtomicU32) -> u32 {
@@ -202,11 +195,11 @@ fn respond(
     incoming: &Incoming<'_>,
     user: &LocalizedUser,
     request: &ScopedPdu<'_>,
-    pdu: &Pdu<'_>,
-    outcome: Outcome,
+    response: Pdu<'static>,
     max_size: usize,
     out: &mut Vec<u8>,
 ) -> bool {
+    let error_status = ErrorStatus::from_i32(response.error_status);
     let envelope = Envelope {
         msg_id: incoming.header.msg_id,
         max_size: MAX_MESSAGE_SIZE as i32,
@@ -218,13 +211,7 @@ fn respond(
     let mut scoped = ScopedPdu {
         context_engine_id: Cow::Borrowed(usm.engine.id()),
         context_name: Cow::Borrowed(&request.context_name),
-        pdu: Pdus::Pdu(Pdu {
-            pdu_type: PduType::Response,
-            request_id: pdu.request_id,
-            error_status: outcome.error_status as i32,
-            error_index: i32::try_from(outcome.error_index).unwrap_or(i32::MAX),
-            varbinds: outcome.varbinds,
-        }),
+        pdu: Pdus::Pdu(response),
     };
     if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
         return false;
@@ -240,10 +227,10 @@ fn respond(
             return false;
         }
     }
-    match outcome.error_status {
-        ErrorStatus::NoSuchName => bump(&s.out_no_such_names),
-        ErrorStatus::BadValue => bump(&s.out_bad_values),
-        ErrorStatus::GenErr => bump(&s.out_gen_errs),
+    match error_status {
+        Some(ErrorStatus::NoSuchName) => bump(&s.out_no_such_names),
+        Some(ErrorStatus::BadValue) => bump(&s.out_bad_values),
+        Some(ErrorStatus::GenErr) => bump(&s.out_gen_errs),
         _ => {}
     }
     bump(&s.out_pkts);
@@ -260,10 +247,10 @@ mod tests {
     use snmp::{Message, Oid};
 
     use super::*;
+    use crate::config::Config;
     use crate::handler::MibHandler;
     use crate::registry::Registry;
     use crate::stats::read;
-    use crate::usm::users::parse_create_user;
     use crate::usm::{Engine, KeyCache};
     use crate::view::{StaticView, View};
 
@@ -275,11 +262,12 @@ mod tests {
             View::new(vec![VarBind::new(Oid::from(SYS_DESCR), Value::string(vec![b'd'; 100]))], vec![sys.child(&[1])]);
         let handlers: Vec<Arc<dyn MibHandler>> = vec![Arc::new(StaticView::new(sys, view))];
         let engine = Arc::new(Engine::start(None, None).unwrap());
-        let specs = [parse_create_user("alice SHA-256 authpass1 AES privpass1").unwrap()];
-        let usm = Usm::new(engine, &specs, Vec::new(), &KeyCache::default());
+        let (config, warnings) = Config::parse("createUser alice SHA-256 authpass1 AES privpass1\nrouser alice\n", "t");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let usm = Usm::new(engine, &config.users, &KeyCache::default());
         Dispatcher {
             registry: Registry::new(handlers).unwrap(),
-            communities: Vec::new(),
+            vacm: config.vacm,
             stats: Arc::new(Stats::default()),
             usm: Some(Arc::new(usm)),
         }

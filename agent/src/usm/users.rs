@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Mutex;
 
-use snmp::SecurityLevel;
 use snmp::usm::auth::MIN_PASSWORD_LEN;
 use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, PrivProtocol};
 
@@ -141,32 +140,6 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
     })
 }
 
-/// `rouser`/`rwuser USER [noauth|auth|priv [...]]`: until the view-based access control
-/// lands, a stand-in granting the whole MIB at or above the level (read-write for rwuser).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserAccess {
-    pub name: String,
-    pub level: SecurityLevel,
-    pub write: bool,
-}
-
-pub fn parse_user_access(rest: &str, write: bool) -> Result<UserAccess, String> {
-    let words = words(rest)?;
-    let mut args = words.iter().map(String::as_str).peekable();
-    if args.peek() == Some(&"-s") {
-        args.next();
-        if args.next().map(str::to_ascii_lowercase).as_deref() != Some("usm") {
-            return Err("only -s usm is supported".into());
-        }
-    }
-    let name = args.next().ok_or("needs a user name")?;
-    let level = match args.next() {
-        None => SecurityLevel::AuthNoPriv,
-        Some(word) => SecurityLevel::parse(word).ok_or_else(|| format!("bad security level {word:?}"))?,
-    };
-    Ok(UserAccess { name: name.to_string(), level, write })
-}
-
 /// Keys already derived, by engine and line: a reload with the same lines hashes nothing.
 #[derive(Debug, Default)]
 pub struct KeyCache(Mutex<HashMap<(Vec<u8>, UserSpec), LocalizedUser>>);
@@ -235,6 +208,8 @@ impl UserTable {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use snmp::SecurityLevel;
+
     use super::*;
 
     #[test]
@@ -272,14 +247,6 @@ mod tests {
         }
         let spec = parse_create_user("alice SHA secretpass AES secretpass").unwrap();
         assert!(!format!("{spec:?}").contains("secretpass"));
-    }
-
-    #[test]
-    fn rouser_levels() {
-        let a = parse_user_access("alice priv .1.3.6.1.2.1", false).unwrap();
-        assert_eq!((a.level, a.write), (SecurityLevel::AuthPriv, false));
-        assert_eq!(parse_user_access("-s usm bob", true).unwrap().level, SecurityLevel::AuthNoPriv);
-        assert!(parse_user_access("bob secret", false).is_err());
     }
 
     #[test]

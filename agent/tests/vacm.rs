@@ -1,0 +1,168 @@
+//! VACM end to end: one snmpd.conf with com2sec/group/view/access (an excluded subtree, a
+//! masked family), a `rocommunity -V`, and a community mapped to no group, given to real
+//! snmpd and to osprey-agent; net-snmp's tools must see the same objects and the same
+//! outcomes from both (walks v1/v2c, GETs inside and outside the view, SETs, silence).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use testkit::agent::OspreyAgent;
+use testkit::tools::{Output, first_differences, run};
+use testkit::{Snmpd, require_netsnmp};
+
+/// What testkit's snmpd adds before the extra lines; osprey-agent gets the same text.
+const SNMPD_PRELUDE: &str = "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\nrocommunity6 public ::1\n\
+    rwcommunity6 private ::1\nsysLocation Test Lab\nsysContact ops@example.com\nsysName osprey-test\n";
+
+/// Numeric OIDs only: snmpd runs with `-m ""` and resolves no names.
+const VACM_CONF: &str = "\
+com2sec restricted 127.0.0.1 restricted
+com2sec writer 127.0.0.1 writer
+com2sec orphan 127.0.0.1 orphan
+com2sec nowhere 127.0.0.1 nowhere
+group gr v1 restricted
+group gr v2c restricted
+group gw v1 writer
+group gw v2c writer
+group gn v2c nowhere
+view restricted included .1.3.6.1.2.1.1
+view restricted excluded .1.3.6.1.2.1.1.9
+view restricted included .1.3.6.1.2.1.2.2.1.1.1 ff.a0
+view restricted included .1.3.6.1.2.1.11
+view restricted excluded .1.3.6.1.2.1.11.30
+view contact included .1.3.6.1.2.1.1.4
+view snmpgroup included .1.3.6.1.2.1.11
+access gr \"\" any noauth exact restricted none none
+access gw \"\" any noauth exact restricted contact none
+access gn \"\" usm auth exact restricted none none
+rocommunity snmponly 127.0.0.1 -V snmpgroup
+com2sec -Cn ctx1 incontext 127.0.0.1 incontext
+group gc v2c incontext
+access gc \"\" any noauth exact restricted none none
+access gc ctx1 any noauth exact restricted none none
+";
+
+struct Pair {
+    snmpd: Snmpd,
+    ours: OspreyAgent,
+}
+
+fn start() -> Pair {
+    let snmpd = Snmpd::start(VACM_CONF);
+    let ours =
+        OspreyAgent::start_with(&format!("{SNMPD_PRELUDE}{VACM_CONF}"), env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let log = std::fs::read_to_string(ours.dir.path().join("agent.log")).unwrap_or_default();
+    assert!(!log.contains("Warning"), "osprey-agent warned about the config:\n{log}");
+    Pair { snmpd, ours }
+}
+
+/// Runs `tool OPTIONS AGENT OPERANDS` against both agents; the address (port) is masked
+/// in what they print.
+fn both(pair: &Pair, tool: &str, options: &[&str], operands: &[&str]) -> (Output, Output) {
+    let call = |addr: &str| {
+        let mut args: Vec<&str> = vec!["-r0", "-t1", "-On"];
+        args.extend_from_slice(options);
+        args.push(addr);
+        args.extend_from_slice(operands);
+        let mut out = run(tool, &args);
+        out.stdout = out.stdout.replace(addr, "AGENT");
+        out.stderr = out.stderr.replace(addr, "AGENT");
+        out
+    };
+    (call(&pair.snmpd.addr()), call(&pair.ours.addr()))
+}
+
+/// The OIDs a walk printed.
+fn oids(out: &Output) -> Vec<String> {
+    out.stdout.lines().filter_map(|l| l.split_once(" = ").map(|(oid, _)| oid.to_string())).collect()
+}
+
+fn assert_same_oids(what: &str, theirs: &Output, ours: &Output) {
+    let (t, o) = (oids(theirs), oids(ours));
+    assert!(t.len() > 3, "{what}: snmpd showed too little:\n{}{}", theirs.stdout, theirs.stderr);
+    assert!(t == o, "{what}: OIDs differ\n{}", first_differences(&t.join("\n"), &o.join("\n")));
+    assert_eq!(theirs.code, ours.code, "{what}: exit codes");
+}
+
+/// Same printed result where values are stable (errors, exceptions, SET echoes).
+fn assert_same_output(what: &str, theirs: &Output, ours: &Output) {
+    assert!(
+        theirs.stdout == ours.stdout && theirs.stderr == ours.stderr && theirs.code == ours.code,
+        "{what}:\nsnmpd:  {theirs:?}\nosprey: {ours:?}"
+    );
+}
+
+#[test]
+fn walks_see_the_same_view() {
+    require_netsnmp!();
+    let pair = start();
+    for version in ["-v1", "-v2c"] {
+        let (t, o) = both(&pair, "snmpwalk", &[version, "-c", "restricted"], &[".1"]);
+        assert_same_oids(&format!("snmpwalk {version} restricted"), &t, &o);
+        // The excluded sysORTable and snmpEnableAuthenTraps, and every ifTable row but the
+        // first (the masked family), stay out.
+        assert!(!t.stdout.contains(".1.3.6.1.2.1.1.9.") && !t.stdout.contains(".1.3.6.1.2.1.11.30.0"));
+        assert!(t.stdout.contains(".1.3.6.1.2.1.2.2.1.2.1 =") && !t.stdout.contains(".1.3.6.1.2.1.2.2.1.2.2 ="));
+        let (t, o) = both(&pair, "snmpwalk", &[version, "-c", "snmponly"], &[".1"]);
+        assert_same_oids(&format!("snmpwalk {version} snmponly (rocommunity -V)"), &t, &o);
+    }
+    let (t, o) = both(&pair, "snmpbulkwalk", &["-v2c", "-Cr7", "-c", "restricted"], &[".1"]);
+    assert_same_oids("snmpbulkwalk restricted", &t, &o);
+    let (t, o) = both(&pair, "snmpbulkwalk", &["-v2c", "-c", "restricted"], &[".1.3.6.1.2.1.2"]);
+    assert_same_oids("snmpbulkwalk restricted interfaces", &t, &o);
+}
+
+#[test]
+fn gets_inside_and_outside_the_view() {
+    require_netsnmp!();
+    let pair = start();
+    let outside = [".1.3.6.1.2.1.1.9.1.2.1", ".1.3.6.1.2.1.2.2.1.2.2", ".1.3.6.1.2.1.11.30.0", ".1.3.6.1.2.1.25.1.1.0"];
+    for version in ["-v1", "-v2c"] {
+        for oid in outside {
+            let (t, o) = both(&pair, "snmpget", &[version, "-c", "restricted"], &[oid]);
+            assert_same_output(&format!("snmpget {version} {oid}"), &t, &o);
+        }
+        let (t, o) = both(&pair, "snmpget", &[version, "-c", "restricted", "-Oqv"], &[".1.3.6.1.2.1.2.2.1.2.1"]);
+        assert_same_output(&format!("snmpget {version} ifDescr.1"), &t, &o);
+        let (t, o) = both(&pair, "snmpget", &[version, "-c", "snmponly"], &[".1.3.6.1.2.1.1.1.0"]);
+        assert_same_output(&format!("snmpget {version} snmponly sysDescr"), &t, &o);
+    }
+}
+
+#[test]
+fn refused_communities_are_silent() {
+    require_netsnmp!();
+    let pair = start();
+    // orphan: com2sec without a group; nowhere: a group with only a usm access entry;
+    // incontext: mapped to a context the agent does not serve.
+    for community in ["orphan", "nowhere", "incontext", "wrong"] {
+        for version in ["-v1", "-v2c"] {
+            let (t, o) = both(&pair, "snmpget", &[version, "-c", community], &[".1.3.6.1.2.1.1.1.0"]);
+            assert_same_output(&format!("snmpget {version} -c {community}"), &t, &o);
+            assert!(t.stdout.contains("Timeout") || t.stderr.contains("Timeout"), "{t:?}");
+        }
+    }
+}
+
+#[test]
+fn sets_through_the_write_view() {
+    require_netsnmp!();
+    let pair = start();
+    let cases: [(&str, &str, &str); 5] = [
+        ("writer", ".1.3.6.1.2.1.1.4.0", "in the write view"),
+        ("writer", ".1.3.6.1.2.1.1.5.0", "readable, not in the write view"),
+        ("writer", ".1.3.6.1.2.1.25.1.1.0", "in no view"),
+        ("restricted", ".1.3.6.1.2.1.1.4.0", "no write view"),
+        ("snmponly", ".1.3.6.1.2.1.1.4.0", "rocommunity -V: no write view"),
+    ];
+    for version in ["-v1", "-v2c"] {
+        for (community, oid, what) in cases {
+            let (t, o) = both(&pair, "snmpset", &[version, "-c", community], &[oid, "s", "changed-by-test"]);
+            assert_same_output(&format!("snmpset {version} -c {community} {oid} ({what})"), &t, &o);
+        }
+        // The whole PDU is checked against the write view before any object is tried.
+        let operands = [".1.3.6.1.2.1.1.4.0", "s", "x", ".1.3.6.1.2.1.1.5.0", "s", "y"];
+        let (t, o) = both(&pair, "snmpset", &[version, "-c", "writer"], &operands);
+        assert_same_output(&format!("snmpset {version} in and out of the write view"), &t, &o);
+        let (t, o) = both(&pair, "snmpset", &[version, "-c", "writer"], &[".1.3.6.1.2.1.1.4.0", "i", "5"]);
+        assert_same_output(&format!("snmpset {version} wrong type in the write view"), &t, &o);
+    }
+}
