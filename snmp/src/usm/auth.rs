@@ -132,17 +132,13 @@ impl AuthProtocol {
         self.mac_of_parts(localized_key, &[whole_message])
     }
 
-    /// The truncated HMAC of the concatenation of `parts`, without copying them together.
+    /// The truncated HMAC of the concatenation of `parts`, without copying them together,
+    /// from the key's kept keyed state.
     fn mac_of_parts(self, localized_key: &LocalizedKey, parts: &[&[u8]]) -> Vec<u8> {
-        let key = localized_key.as_bytes();
-        let mut mac = match self {
-            AuthProtocol::Md5 => hmac::<md5::Md5>(key, parts),
-            AuthProtocol::Sha1 => hmac::<sha1::Sha1>(key, parts),
-            AuthProtocol::Sha224 => hmac::<sha2::Sha224>(key, parts),
-            AuthProtocol::Sha256 => hmac::<sha2::Sha256>(key, parts),
-            AuthProtocol::Sha384 => hmac::<sha2::Sha384>(key, parts),
-            AuthProtocol::Sha512 => hmac::<sha2::Sha512>(key, parts),
-        };
+        // HMAC takes a key of any length, so there is always a keyed state; an empty MAC
+        // (which never verifies) is the safe answer should there not be.
+        let Some(keyed) = localized_key.keyed_mac(self) else { return Vec::new() };
+        let mut mac = keyed.into_owned().finish(parts);
         mac.truncate(self.mac_len());
         mac
     }
@@ -211,17 +207,61 @@ fn repeated_password_hash<D: Digest>(password: &[u8]) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-fn hmac<D: Digest + BlockSizeUser>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-    // HMAC takes a key of any length, so the error branch is unreachable; an empty MAC
-    // (which never verifies) is the safe answer should it ever be taken.
-    match <SimpleHmac<D> as Mac>::new_from_slice(key) {
-        Ok(mut mac) => {
-            for part in parts {
-                mac.update(part);
-            }
-            mac.finalize().into_bytes().to_vec()
+/// An HMAC state already keyed (inner and outer pads absorbed), cloned per message.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Md5(SimpleHmac<md5::Md5>),
+    Sha1(SimpleHmac<sha1::Sha1>),
+    Sha224(SimpleHmac<sha2::Sha224>),
+    Sha256(SimpleHmac<sha2::Sha256>),
+    Sha384(SimpleHmac<sha2::Sha384>),
+    Sha512(SimpleHmac<sha2::Sha512>),
+}
+
+fn keyed<D: Digest + BlockSizeUser>(key: &[u8]) -> Option<SimpleHmac<D>> {
+    <SimpleHmac<D> as Mac>::new_from_slice(key).ok()
+}
+
+fn finish<D: Digest + BlockSizeUser>(mut mac: SimpleHmac<D>, parts: &[&[u8]]) -> Vec<u8> {
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+impl KeyedMac {
+    pub(crate) fn new(protocol: AuthProtocol, key: &[u8]) -> Option<KeyedMac> {
+        Some(match protocol {
+            AuthProtocol::Md5 => KeyedMac::Md5(keyed(key)?),
+            AuthProtocol::Sha1 => KeyedMac::Sha1(keyed(key)?),
+            AuthProtocol::Sha224 => KeyedMac::Sha224(keyed(key)?),
+            AuthProtocol::Sha256 => KeyedMac::Sha256(keyed(key)?),
+            AuthProtocol::Sha384 => KeyedMac::Sha384(keyed(key)?),
+            AuthProtocol::Sha512 => KeyedMac::Sha512(keyed(key)?),
+        })
+    }
+
+    pub(crate) fn protocol(&self) -> AuthProtocol {
+        match self {
+            KeyedMac::Md5(_) => AuthProtocol::Md5,
+            KeyedMac::Sha1(_) => AuthProtocol::Sha1,
+            KeyedMac::Sha224(_) => AuthProtocol::Sha224,
+            KeyedMac::Sha256(_) => AuthProtocol::Sha256,
+            KeyedMac::Sha384(_) => AuthProtocol::Sha384,
+            KeyedMac::Sha512(_) => AuthProtocol::Sha512,
         }
-        Err(_) => Vec::new(),
+    }
+
+    /// The full (untruncated) HMAC of the concatenated parts.
+    fn finish(self, parts: &[&[u8]]) -> Vec<u8> {
+        match self {
+            KeyedMac::Md5(mac) => finish(mac, parts),
+            KeyedMac::Sha1(mac) => finish(mac, parts),
+            KeyedMac::Sha224(mac) => finish(mac, parts),
+            KeyedMac::Sha256(mac) => finish(mac, parts),
+            KeyedMac::Sha384(mac) => finish(mac, parts),
+            KeyedMac::Sha512(mac) => finish(mac, parts),
+        }
     }
 }
 
@@ -305,6 +345,14 @@ mod tests {
         let key = LocalizedKey::from_bytes(b"Jefe".to_vec());
         let mac = AuthProtocol::Md5.sign(&key, b"what do ya want for nothing?");
         assert_eq!(hex(&mac), "750c783e6ab0b503eaa86e31");
+        // The keyed state is kept: a second MAC is the same, and asking the same key for
+        // another protocol keys it afresh instead of reusing MD5's state.
+        assert_eq!(AuthProtocol::Md5.sign(&key, b"what do ya want for nothing?"), mac);
+        let sha = AuthProtocol::Sha1.sign(&key, b"what do ya want for nothing?");
+        let fresh =
+            AuthProtocol::Sha1.sign(&LocalizedKey::from_bytes(b"Jefe".to_vec()), b"what do ya want for nothing?");
+        // RFC 2202 HMAC-SHA-1 test case 2, truncated.
+        assert_eq!((hex(&sha), sha.clone()), ("effcdf6ae5eb2fa2d27416d5".to_string(), fresh));
     }
 
     fn hex(bytes: &[u8]) -> String {
