@@ -69,10 +69,11 @@ pub fn seal(
     let engine = envelope.engine;
     let (data, privacy_parameters) = if envelope.level == SecurityLevel::AuthPriv {
         let (protocol, key) = user.privacy.as_ref().ok_or_else(level_error)?;
-        let mut plain = Vec::with_capacity(scoped.encoded_len());
-        scoped.encode(&mut plain);
-        let encrypted = protocol.encrypt(key, engine.boots, engine.time, salt.next_salt(), &plain)?;
-        (ScopedPduData::Encrypted(Cow::Owned(encrypted.ciphertext)), encrypted.privacy_parameters.to_vec())
+        // Room for DES's padding: the scopedPDU is encrypted where it was encoded.
+        let mut data = Vec::with_capacity(scoped.encoded_len() + 8);
+        scoped.encode(&mut data);
+        let parameters = protocol.encrypt_in_place(key, engine.boots, engine.time, salt.next_salt(), &mut data)?;
+        (ScopedPduData::Encrypted(Cow::Owned(data)), parameters.to_vec())
     } else {
         (ScopedPduData::Plaintext(scoped.clone()), Vec::new())
     };
