@@ -175,12 +175,25 @@ fn discover(port: u16) -> (Vec<u8>, u32, u32) {
 
 /// Seals a GET of sysDescr.0 for `user` stamped with `engine`, sends it and returns the reply.
 fn exchange_v3(port: u16, user: &LocalizedUser, level: SecurityLevel, engine: EngineStamp<'_>) -> Vec<u8> {
+    let get = Pdu::new(PduType::GetRequest, 4242, vec![VarBind::null(SYS_DESCR.parse::<Oid>().unwrap())]);
+    exchange_pdu(port, user, level, engine, get, 65507)
+}
+
+/// Seals `pdu` with msgMaxSize `max_size`, sends it and returns the reply.
+fn exchange_pdu(
+    port: u16,
+    user: &LocalizedUser,
+    level: SecurityLevel,
+    engine: EngineStamp<'_>,
+    pdu: Pdu<'static>,
+    max_size: i32,
+) -> Vec<u8> {
     let scoped = ScopedPdu {
         context_engine_id: Cow::Owned(engine.engine_id.to_vec()),
         context_name: Cow::Borrowed(b""),
-        pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, 4242, vec![VarBind::null(SYS_DESCR.parse::<Oid>().unwrap())])),
+        pdu: Pdus::Pdu(pdu),
     };
-    let envelope = Envelope { msg_id: 777, max_size: 65507, reportable: true, level, engine, user };
+    let envelope = Envelope { msg_id: 777, max_size, reportable: true, level, engine, user };
     let mut request = Vec::new();
     seal(&mut request, &envelope, &scoped, &SaltCounter::starting_at(1)).unwrap();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -362,4 +375,45 @@ fn the_engine_survives_restarts_and_secrets_stay_out_of_logs() {
     // A text engineID from the configuration replaces the generated one.
     let agent = start_in(dir.path(), &format!("{conf}engineID edge-7\n"));
     assert_eq!(engine(agent.1)[0].value, Value::string(b"\x80\x00\x1f\x88\x04edge-7".to_vec()));
+}
+
+/// The request's msgMaxSize bounds the response. snmpd 5.9 does not trim: a GETBULK that
+/// does not fit is genErr, a GET tooBig, both echoing the request's varbinds.
+#[test]
+fn a_small_msg_max_size_bounds_the_response_as_snmpd() {
+    require_netsnmp!();
+    let (snmpd, ours) = start_pair("");
+    let mut seen = Vec::new();
+    for port in [snmpd.port, ours.port] {
+        let (engine_id, boots, time) = discover(port);
+        let user = LocalizedUser::from_passwords(
+            user_name("SHA", Some("DES")),
+            &engine_id,
+            Some((AuthProtocol::Sha1, AUTH_PASS.as_bytes())),
+            Some((PrivProtocol::Des, PRIV_PASS.as_bytes(), KeyExtension::Blumenthal)),
+        )
+        .unwrap();
+        let engine = EngineStamp { engine_id: &engine_id, boots, time };
+        let root = || VarBind::null("1.3.6.1.2.1.1".parse::<Oid>().unwrap());
+        let descr = || VarBind::null(SYS_DESCR.parse::<Oid>().unwrap());
+        let mut answers = Vec::new();
+        for (pdu, max_size) in [
+            (Pdu::get_bulk(1, 0, 60, vec![root()]), 484),
+            (Pdu::get_bulk(2, 0, 60, vec![root()]), 1000),
+            (Pdu::get_bulk(4, 0, 60, vec![root()]), 3000),
+            (Pdu::get_bulk(5, 0, 10, vec![root()]), 600),
+            (Pdu::new(PduType::GetRequest, 3, vec![descr(); 8]), 484),
+        ] {
+            let reply = exchange_pdu(port, &user, SecurityLevel::AuthPriv, engine, pdu, max_size);
+            assert!(reply.len() <= max_size as usize, "port {port}: {} > {max_size}", reply.len());
+            let Message::V3(message) = Message::decode(&reply).unwrap() else { panic!("not v3") };
+            let incoming = Incoming::parse(&message).unwrap();
+            let plain = incoming.open(&user, &reply).unwrap().unwrap();
+            let scoped = snmp::usm::wire::decode_scoped(&plain).unwrap();
+            let Pdus::Pdu(pdu) = &scoped.pdu else { panic!("not a PDU") };
+            answers.push((pdu.error_status, pdu.varbinds.len()));
+        }
+        seen.push(answers);
+    }
+    assert_eq!(seen[0], seen[1], "snmpd's (error-status, varbinds) vs ours");
 }

@@ -140,7 +140,7 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
         }
     };
     let max_size = usize::try_from(msg.header.max_size).unwrap_or(MAX_MESSAGE_SIZE).min(MAX_MESSAGE_SIZE);
-    respond(s, usm, &incoming, user, scoped, response, max_size, out)
+    respond(s, usm, &incoming, user, scoped, pdu, response, max_size, out)
 }
 
 fn counter_value(counter: &std::sync::atomic::AtomicU32) -> u32 {
@@ -186,8 +186,9 @@ fn report(s: &Stats, usm: &Usm, incoming: &Incoming<'_>, refusal: &Refusal<'_>, 
     true
 }
 
-/// Seals the Response at the request's level; tooBig (no varbinds) when it would exceed
-/// the request's msgMaxSize.
+/// Seals the Response at the request's level. When it would exceed the request's
+/// msgMaxSize, snmpd 5.9 neither trims nor empties it: a GET/GETNEXT/SET gets tooBig and a
+/// GETBULK genErr, both with the request's varbinds echoed (none if even those do not fit).
 #[allow(clippy::too_many_arguments)]
 fn respond(
     s: &Stats,
@@ -195,6 +196,7 @@ fn respond(
     incoming: &Incoming<'_>,
     user: &LocalizedUser,
     request: &ScopedPdu<'_>,
+    request_pdu: &Pdu<'_>,
     response: Pdu<'static>,
     max_size: usize,
     out: &mut Vec<u8>,
@@ -216,18 +218,28 @@ fn respond(
     if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
         return false;
     }
+    let mut error_status = error_status;
     if out.len() > max_size {
-        if let Pdus::Pdu(p) = &mut scoped.pdu {
-            p.error_status = ErrorStatus::TooBig as i32;
-            p.error_index = 0;
-            p.varbinds = Vec::new();
-        }
-        bump(&s.out_too_bigs);
-        if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
-            return false;
+        let status =
+            if request_pdu.pdu_type == PduType::GetBulkRequest { ErrorStatus::GenErr } else { ErrorStatus::TooBig };
+        error_status = Some(status);
+        let echoes = [request_pdu.varbinds.iter().cloned().map(VarBind::into_owned).collect(), Vec::new()];
+        for varbinds in echoes {
+            if let Pdus::Pdu(p) = &mut scoped.pdu {
+                p.error_status = status as i32;
+                p.error_index = 0;
+                p.varbinds = varbinds;
+            }
+            if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
+                return false;
+            }
+            if out.len() <= max_size {
+                break;
+            }
         }
     }
     match error_status {
+        Some(ErrorStatus::TooBig) => bump(&s.out_too_bigs),
         Some(ErrorStatus::NoSuchName) => bump(&s.out_no_such_names),
         Some(ErrorStatus::BadValue) => bump(&s.out_bad_values),
         Some(ErrorStatus::GenErr) => bump(&s.out_gen_errs),
@@ -381,7 +393,7 @@ mod tests {
         let bytes = answer(&d, &sealed(&big)).unwrap();
         assert!(bytes.len() <= 484);
         let (_, _, pdu) = open(&bytes, &user);
-        assert_eq!((pdu.error_status, pdu.varbinds.len()), (ErrorStatus::TooBig as i32, 0));
+        assert_eq!((pdu.error_status, pdu.varbinds.len()), (ErrorStatus::TooBig as i32, 10), "echoed, as snmpd");
         // noAuthNoPriv is below alice's default access: authorizationError.
         let plain = Request { level: SecurityLevel::NoAuthNoPriv, ..get };
         let (_, _, pdu) = open(&answer(&d, &sealed(&plain)).unwrap(), &user);
