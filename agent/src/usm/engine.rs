@@ -33,6 +33,9 @@ pub struct Engine {
     booted: Instant,
     file: Option<PathBuf>,
     salt: SaltCounter,
+    /// Why the engine file could not be written at start, if it could not: the agent
+    /// still serves (with this boots count), as snmpd does with an unwritable state dir.
+    pub save_error: Option<String>,
 }
 
 /// The text-format engine ID for snmpd.conf's `engineID TEXT` (at most 27 octets of text).
@@ -96,7 +99,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 impl Engine {
     /// Starts the engine: read from `state_dir` (created there on the first start) with
     /// boots + 1, or fresh (boots 1) without a state directory. A configured ID that
-    /// differs from the stored one replaces it and starts boots again at 1.
+    /// differs from the stored one replaces it and starts boots again at 1. Fails only
+    /// without randomness; an unwritable file is [`Engine::save_error`].
     pub fn start(state_dir: Option<&Path>, configured_id: Option<&[u8]>) -> Result<Engine, String> {
         let salt = SaltCounter::random().map_err(|e| e.to_string())?;
         let Some(dir) = state_dir else {
@@ -104,7 +108,7 @@ impl Engine {
                 Some(id) => id.to_vec(),
                 None => random_engine_id()?,
             };
-            return Ok(Engine { id, boots: 1, booted: Instant::now(), file: None, salt });
+            return Ok(Engine { id, boots: 1, booted: Instant::now(), file: None, salt, save_error: None });
         };
         let path = dir.join(ENGINE_FILE);
         let stored = read_stored(&path);
@@ -115,10 +119,10 @@ impl Engine {
             (None, None) => (random_engine_id()?, 0),
         };
         let boots = boots.saturating_add(1).min(MAX_BOOTS);
-        let engine = Engine { id, boots, booted: Instant::now(), file: Some(path), salt };
-        engine
-            .save(&stored.user_lines)
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(ENGINE_FILE).display()))?;
+        let mut engine = Engine { id, boots, booted: Instant::now(), file: Some(path), salt, save_error: None };
+        if let Err(e) = engine.save(&stored.user_lines) {
+            engine.save_error = Some(format!("cannot write {}: {e}", dir.join(ENGINE_FILE).display()));
+        }
         Ok(engine)
     }
 
@@ -204,6 +208,13 @@ mod tests {
         assert_eq!((third.id(), third.boots()), (text.as_slice(), 1));
         let fourth = Engine::start(Some(dir.path()), Some(&text)).unwrap();
         assert_eq!(fourth.boots(), 2);
+        assert_eq!(fourth.save_error, None);
+        // An unwritable state directory: the engine still starts, and says why.
+        let blocked = dir.path().join("not-a-dir");
+        std::fs::write(&blocked, "").unwrap();
+        let engine = Engine::start(Some(&blocked), None).unwrap();
+        assert_eq!(engine.boots(), 1);
+        assert!(engine.save_error.as_deref().unwrap().contains("cannot write"));
         // Without a state directory: a fresh engine each time.
         let a = Engine::start(None, None).unwrap();
         let b = Engine::start(None, None).unwrap();
