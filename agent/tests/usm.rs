@@ -417,3 +417,25 @@ fn a_small_msg_max_size_bounds_the_response_as_snmpd() {
     }
     assert_eq!(seen[0], seen[1], "snmpd's (error-status, varbinds) vs ours");
 }
+
+/// A reload (SIGHUP) takes new users without a new engine boot.
+#[test]
+fn a_reload_adds_users_and_keeps_the_boot() {
+    require_netsnmp!();
+    let conf = format!("{SYSTEM}createUser alice SHA \"{AUTH_PASS}\" AES \"{PRIV_PASS}\"\nrouser alice priv\n");
+    let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let (id, boots, _) = discover(agent.port);
+    let bob = v3_args("SHA-512", Some("AES-256"))
+        .into_iter()
+        .map(|a| if a.starts_with("u-") { "bob".to_string() } else { a })
+        .chain(["-r0", "-t1"].map(String::from))
+        .collect::<Vec<_>>();
+    assert_eq!(tool("snmpget", &bob, agent.port, &[SYS_DESCR]).stderr, "snmpget: Unknown user name\n");
+    let more = format!("{conf}createUser bob SHA-512 \"{AUTH_PASS}\" AES-256 \"{PRIV_PASS}\"\nrouser bob priv\n");
+    std::fs::write(agent.dir.path().join("snmpd.conf"), more).unwrap();
+    agent.reload();
+    let answer = tool("snmpget", &bob, agent.port, &[SYS_DESCR]);
+    assert_eq!(answer.code, 0, "{}", answer.stderr);
+    let (id_after, boots_after, _) = discover(agent.port);
+    assert_eq!((id_after, boots_after), (id, boots), "same engine and boots");
+}

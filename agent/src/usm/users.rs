@@ -107,8 +107,9 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
     let Some(auth_name) = args.next() else {
         return Ok(UserSpec { name: name.to_string(), engine_id, auth: None, privacy: None });
     };
-    let auth: AuthProtocol =
-        auth_name.parse().map_err(|_| format!("createUser {name}: unknown authentication protocol {auth_name:?}"))?;
+    let auth: AuthProtocol = auth_name.parse().map_err(|_| {
+        format!("createUser {name}: unknown authentication protocol (expected MD5, SHA or SHA-224/256/384/512)")
+    })?;
     let auth_password = args.next().ok_or_else(|| format!("createUser {name}: no authentication passphrase"))?;
     if auth_password.len() < MIN_PASSWORD_LEN {
         return Err(format!(
@@ -118,8 +119,9 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
     let privacy = match args.next() {
         None => None,
         Some(priv_name) => {
-            let (protocol, extension) = PrivProtocol::parse_with_extension(priv_name)
-                .map_err(|_| format!("createUser {name}: unknown privacy protocol {priv_name:?}"))?;
+            let (protocol, extension) = PrivProtocol::parse_with_extension(priv_name).map_err(|_| {
+                format!("createUser {name}: unknown privacy protocol (expected DES, AES or AES-128/192/256[-C])")
+            })?;
             let password = args.next().unwrap_or(auth_password);
             if password.len() < MIN_PASSWORD_LEN {
                 return Err(format!(
@@ -235,6 +237,9 @@ mod tests {
             ("alice SHA pw1234", "shorter than 8"),
             ("alice SHA authpass1 AES tiny", "privacy passphrase is shorter"),
             ("alice SHA-999 secretpass", "unknown authentication protocol"),
+            // A forgotten protocol word puts the password where the protocol goes.
+            ("alice secretpass", "unknown authentication protocol"),
+            ("alice SHA authpass1 secretpass", "unknown privacy protocol"),
             ("alice SHA secretpass BLOWFISH", "unknown privacy protocol"),
             ("alice SHA \"secretpass", "unterminated quote"),
             ("-l alice", "not supported"),
