@@ -23,12 +23,12 @@ use snmp::{
 
 use super::Usm;
 use crate::dispatch::{Answer, Dispatcher, MAX_MESSAGE_SIZE, Principal};
-use crate::stats::{Stats, bump};
+use crate::stats::{Stats, bump, read};
 
 /// RFC 3412: msgMaxSize is at least 484.
 const MIN_MAX_SIZE: i32 = 484;
 
-/// snmpUnknownContexts' and usmStats' Report varbinds come from the counters here.
+/// Why a message is refused (its usmStats counter) and how its Report is made.
 struct Refusal<'a> {
     report: UsmReport,
     /// The request-id when the scoped PDU was readable, else 0.
@@ -67,7 +67,7 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
     let refuse = |refusal: Refusal<'_>, out: &mut Vec<u8>| {
         let counter = s.usm(refusal.report);
         bump(counter);
-        incoming.reportable() && report(s, usm, &incoming, &refusal, counter_value(counter), out)
+        incoming.reportable() && report(s, usm, &incoming, &refusal, read(counter), out)
     };
     let refusal = |report| Refusal { report, request_id: plaintext_request_id, signer: None };
     let engine = &usm.engine;
@@ -141,10 +141,6 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
     };
     let max_size = usize::try_from(msg.header.max_size).unwrap_or(MAX_MESSAGE_SIZE).min(MAX_MESSAGE_SIZE);
     respond(s, usm, &incoming, user, scoped, pdu, response, max_size, out)
-}
-
-fn counter_value(counter: &std::sync::atomic::AtomicU32) -> u32 {
-    counter.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn stamp(usm: &Usm) -> EngineStamp<'_> {
