@@ -57,7 +57,8 @@ pub struct Principal<'a> {
 pub enum Answer {
     /// Send this Response PDU (v1 error mapping already applied). A USM principal that
     /// VACM refuses gets authorizationError(16), error-index 0, its varbinds echoed, as
-    /// snmpd 5.9 answers.
+    /// snmpd 5.9 answers; snmpd counts that reply in snmpOutPkts only (neither the request
+    /// in snmpInGetRequests & co. nor the reply in snmpOutGetResponses).
     Response(Pdu<'static>),
     /// Send nothing: a community VACM refuses (no group, no access entry, unknown context;
     /// snmpd counts it only in snmpInPkts), or a PDU type that is not a request.
