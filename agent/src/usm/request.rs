@@ -242,7 +242,10 @@ fn respond(
         _ => {}
     }
     bump(&s.out_pkts);
-    bump(&s.out_get_responses);
+    // snmpd counts a VACM refusal's authorizationError reply in snmpOutPkts only.
+    if error_status != Some(ErrorStatus::AuthorizationError) {
+        bump(&s.out_get_responses);
+    }
     true
 }
 
