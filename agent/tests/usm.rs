@@ -160,6 +160,12 @@ fn refusals_look_the_same_to_snmpget() {
         assert_ne!(theirs.code, 0, "{what}: snmpd accepted");
         assert_same(what, &theirs, &mine);
     }
+    // Every refusal was counted alike: usmStats, snmpUnknownContexts, snmpInASNParseErrs.
+    let counters = ["1.3.6.1.6.3.15.1.1", "1.3.6.1.6.3.12.1.5", "1.3.6.1.2.1.11.6"];
+    for root in counters {
+        let args = ["-v2c", "-c", "public"].map(String::from);
+        assert_same(root, &tool("snmpwalk", &args, snmpd.port, &[root]), &tool("snmpwalk", &args, ours.port, &[root]));
+    }
 }
 
 /// What an agent's engine says in its discovery Report: (engine ID, boots, time).
