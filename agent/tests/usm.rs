@@ -1,6 +1,7 @@
 //! SNMPv3 USM against real peers: net-snmp's snmpget and snmpbulkwalk talk to osprey-agent
 //! and to snmpd given the same createUser/rouser lines, for every auth x priv combination
-//! net-snmp 5.9 supports, and must print the same; the refusals (wrong passwords, unknown
+//! net-snmp 5.9 supports (Cisco's AES-192-C/AES-256-C key extension included), and must
+//! print the same; the refusals (wrong passwords, unknown
 //! user, wrong engine ID, a level below the user's access, a replay outside the time
 //! window) must look the same to the client; the engine survives restarts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -22,7 +23,8 @@ use testkit::tools::{Output, assert_same, run};
 use testkit::{Snmpd, require_netsnmp};
 
 const AUTHS: [&str; 6] = ["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"];
-const PRIVS: [Option<&str>; 5] = [None, Some("DES"), Some("AES"), Some("AES-192"), Some("AES-256")];
+const PRIVS: [Option<&str>; 7] =
+    [None, Some("DES"), Some("AES"), Some("AES-192"), Some("AES-256"), Some("AES-192-C"), Some("AES-256-C")];
 /// Quoted in the config (it has a space), as net-snmp allows.
 const AUTH_PASS: &str = "auth pass 8";
 const PRIV_PASS: &str = "privpass99";
@@ -120,6 +122,16 @@ fn every_auth_and_privacy_combination_answers_as_snmpd() {
             assert!(theirs.stdout.lines().count() >= 5, "{what}: {}", theirs.stdout);
             assert_same(&format!("{what} snmpbulkwalk"), &theirs, &mine);
         }
+    }
+    // usmUserTable names the same protocols for the same users (values in index order;
+    // the index carries each agent's own engine ID).
+    let args = ["-v2c", "-c", "public", "-Oqv"].map(String::from);
+    // (usmUserStatus, column 13, is the end of our MIB: snmpwalk says so after it.)
+    for column in ["3", "5", "8", "12"] {
+        let oid = format!("1.3.6.1.6.3.15.1.2.2.1.{column}");
+        let theirs = tool("snmpwalk", &args, snmpd.port, &[&oid]);
+        assert_eq!(theirs.stdout.lines().count(), AUTHS.len() * PRIVS.len(), "{oid}");
+        assert_same(&oid, &theirs, &tool("snmpwalk", &args, ours.port, &[&oid]));
     }
 }
 
