@@ -158,11 +158,13 @@ impl UserTable {
     /// name replaces an earlier one, as in snmpd.
     pub fn build(specs: &[UserSpec], engine: &Engine, cache: &KeyCache) -> UserTable {
         let mut cached = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Only this configuration's keys stay cached: a changed password's old key goes.
+        let mut kept = HashMap::new();
         let mut users = BTreeMap::new();
         for spec in specs.iter().filter(|s| s.engine_id.as_deref().is_none_or(|id| id == engine.id())) {
             let key = (engine.id().to_vec(), spec.clone());
-            let user = match cached.get(&key) {
-                Some(user) => user.clone(),
+            let user = match cached.remove(&key).or_else(|| kept.get(&key).cloned()) {
+                Some(user) => user,
                 None => {
                     let auth = spec.auth.as_ref().map(|(p, s)| (*p, s.as_bytes()));
                     let privacy = spec.privacy.as_ref().map(|(p, e, s)| (*p, s.as_bytes(), *e));
@@ -171,13 +173,14 @@ impl UserTable {
                     else {
                         continue;
                     };
-                    cached.insert(key, user.clone());
                     user
                 }
             };
+            kept.insert(key, user.clone());
             let extension = spec.privacy.as_ref().map_or(KeyExtension::Blumenthal, |(_, e, _)| *e);
             users.insert(spec.name.as_bytes().to_vec(), (user, extension));
         }
+        *cached = kept;
         let table = UserTable { users };
         // The engine file is a record, like snmpd's usmUser lines; serving does not need it.
         let _ = engine.save(&table.stored_lines());
@@ -268,5 +271,6 @@ mod tests {
         // Another engine's user is not served here.
         let other = vec![parse_create_user("-e 0x8000000001020304 bob SHA authpass1").unwrap()];
         assert!(UserTable::build(&other, &engine, &cache).get(b"bob").is_none());
+        assert!(cache.0.lock().unwrap().is_empty(), "keys of lines gone from the configuration are dropped");
     }
 }
