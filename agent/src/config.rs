@@ -9,7 +9,7 @@ use snmp::Oid;
 use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["createUser", "extend", "pass"];
+const NOT_YET: &[&str] = &["extend", "pass"];
 
 /// A problem with one configuration line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +79,10 @@ pub struct Config {
     pub procs: Vec<ProcRule>,
     pub trap_sinks: Vec<Sink>,
     pub inform_sinks: Vec<Sink>,
+    /// `engineID TEXT`: the text-format snmpEngineID (used at start, not at reloads).
+    pub engine_id: Option<Vec<u8>>,
+    /// `createUser` lines (passwords inside; `Debug` hides them).
+    pub users: Vec<crate::usm::UserSpec>,
 }
 
 impl Config {
@@ -215,6 +219,8 @@ impl Config {
                     self.inform_sinks.push(sink);
                 }
             }
+            "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
+            "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
             other => return Err(format!("Unknown token: {other}.")),
         }
         Ok(())
@@ -283,10 +289,16 @@ mod tests {
 
     #[test]
     fn bad_lines_warn_with_file_line_and_reason() {
-        let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA d\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
+        let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA dpass\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
         let (c, w) = Config::parse(text, "/etc/snmp/snmpd.conf");
         let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [1, 2, 3, 4, 5, 7]);
+        assert_eq!(lines, [1, 2, 3, 4, 5, 6, 7]);
+        // Short passwords skip the user; the warning names file and line, not the password.
+        assert_eq!(
+            w[5].to_string(),
+            "/etc/snmp/snmpd.conf: line 6: Warning: createUser c: the authentication passphrase is shorter than 8 characters; user skipped"
+        );
+        assert!(c.users.is_empty());
         assert_eq!(w[1].to_string(), "/etc/snmp/snmpd.conf: line 2: Warning: Unknown token: frobnicate.");
         assert_eq!(c.system.location.as_deref(), Some("ok"));
     }
@@ -298,14 +310,14 @@ mod tests {
             group g v2c local\ncreateUser u SHA password1\n";
         let (c, w) = Config::parse(text, "snmpd.conf");
         let lines: Vec<(usize, &str)> = w.iter().map(|w| (w.line, w.message.as_str())).collect();
-        assert_eq!(lines.len(), 5, "{lines:?}");
+        assert_eq!(lines.len(), 4, "{lines:?}");
         assert_eq!(lines[0].0, 2);
         assert!(lines[0].1.contains("mask"));
         assert_eq!(lines[1].0, 3);
         assert_eq!(lines[2], (5, "access: missing exact|prefix READ WRITE NOTIFY"));
-        assert_eq!(lines[3].0, 8, "createUser stays for the USM work");
-        assert_eq!(lines[4].0, 4);
-        assert!(lines[4].1.contains("nosuch"));
+        assert_eq!(lines[3].0, 4);
+        assert!(lines[3].1.contains("nosuch"));
+        assert_eq!(c.users.len(), 1);
         assert!(c.vacm.community(b"public", "127.0.0.1".parse().unwrap()).is_some());
     }
 }

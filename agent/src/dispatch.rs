@@ -38,6 +38,8 @@ pub struct Dispatcher {
     pub registry: Registry,
     pub vacm: Vacm,
     pub stats: std::sync::Arc<Stats>,
+    /// SNMPv3 (USM); `None` drops v3 messages as of an unknown security model.
+    pub usm: Option<std::sync::Arc<crate::usm::Usm>>,
 }
 
 /// Who is asking, once the message's security model has authenticated them: a community
@@ -61,7 +63,8 @@ pub enum Answer {
     /// Send nothing: a community VACM refuses (no group, no access entry, unknown context;
     /// snmpd counts it only in snmpInPkts), or a PDU type that is not a request.
     Drop,
-    /// USM only: the context is unknown; snmpd answers a Report (snmpUnknownContexts).
+    /// USM only: the context is unknown; snmpd 5.9 counts snmpUnknownContexts and sends
+    /// nothing (probed with `snmpget -v3 -n ctx`).
     UnknownContext,
 }
 
@@ -160,8 +163,8 @@ impl Dispatcher {
     pub fn handle(&self, datagram: &[u8], from: IpAddr, out: &mut Vec<u8>) -> bool {
         let s = &*self.stats;
         bump(&s.in_pkts);
-        let msg = match Message::decode_prefix(datagram) {
-            Ok((msg, _trailing_ignored_as_snmpd_does)) => msg,
+        let (msg, used) = match Message::decode_prefix(datagram) {
+            Ok((msg, used_rest_ignored_as_snmpd_does)) => (msg, used_rest_ignored_as_snmpd_does),
             Err(DecodeError::UnsupportedVersion(_)) => {
                 bump(&s.in_bad_versions);
                 return false;
@@ -171,10 +174,16 @@ impl Dispatcher {
                 return false;
             }
         };
-        let Message::Community(msg) = msg else {
-            // SNMPv3 arrives with the USM work; until then its security model is unknown.
-            bump(&s.unknown_security_models);
-            return false;
+        let msg = match msg {
+            Message::Community(msg) => msg,
+            Message::V3(msg) => {
+                let Some(usm) = &self.usm else {
+                    bump(&s.unknown_security_models);
+                    return false;
+                };
+                let whole_message = datagram.get(..used).unwrap_or(datagram);
+                return crate::usm::request::handle(self, usm, whole_message, &msg, out);
+            }
         };
         let Some(entry) = self.vacm.community(&msg.community, from) else {
             bump(&s.in_bad_community_names);
@@ -465,7 +474,12 @@ mod tests {
             "test.conf",
         );
         assert!(warnings.is_empty(), "{warnings:?}");
-        Dispatcher { registry: Registry::new(handlers).unwrap(), vacm: config.vacm, stats: Arc::new(Stats::default()) }
+        Dispatcher {
+            registry: Registry::new(handlers).unwrap(),
+            vacm: config.vacm,
+            stats: Arc::new(Stats::default()),
+            usm: None,
+        }
     }
 
     fn request(version: Version, community: &str, pdu: Pdu<'static>) -> Vec<u8> {

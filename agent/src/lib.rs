@@ -13,6 +13,7 @@
 //! - [`stats`]: the snmp group counters.
 //! - [`notify`]: traps and informs to the configured sinks; coldStart, linkUp/linkDown.
 //! - [`persist`]: the state file for values set over SNMP.
+//! - [`usm`]: SNMPv3: the engine, USM users, v3 message processing (RFC 3412/3414).
 //! - [`mib`]: the built-in MIB modules, one per group.
 //! - [`logging`]: the `-L` log targets.
 //! - [`server`]: sockets, the receive/answer loops, the refresher, reloads.
@@ -32,5 +33,6 @@ pub mod registry;
 pub mod server;
 pub mod simulate;
 pub mod stats;
+pub mod usm;
 pub mod vacm;
 pub mod view;

@@ -93,6 +93,9 @@ fn main() -> ExitCode {
         agent.stop();
         return ExitCode::from(1);
     }
+    if let Some(e) = &agent.engine().save_error {
+        log.log(&format!("osprey-agent: SNMPv3 engine state not kept: {e}"));
+    }
     let addrs: Vec<String> = agent.local_addrs.iter().map(SocketAddr::to_string).collect();
     log.log(&format!("osprey-agent {} listening on udp {}", env!("CARGO_PKG_VERSION"), addrs.join(", ")));
     let mut notifier = start_notifier(&config, &agent, &log);

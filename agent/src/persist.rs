@@ -23,6 +23,11 @@ impl StateFile {
         StateFile { path, values: Mutex::new(values) }
     }
 
+    /// The directory the state file lives in (the engine file sits beside it).
+    pub fn dir(&self) -> Option<&Path> {
+        self.path.parent()
+    }
+
     pub fn get(&self, key: &str) -> Option<String> {
         self.values.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
     }

@@ -1,7 +1,8 @@
 //! Running the agent: bound sockets, one receive/answer thread per socket (blocking std
 //! sockets: a request costs one recvfrom and one sendto, no async machinery), the
 //! refresher that rebuilds stale cached views off the request path, and configuration
-//! reloads that swap the dispatcher without dropping requests.
+//! reloads that swap the dispatcher without dropping requests. The SNMPv3 engine starts
+//! (boots + 1) with the agent, not with each reload.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use crate::mib::{self, Context};
 use crate::persist::StateFile;
 use crate::registry::Registry;
 use crate::stats::Stats;
+use crate::usm::{Engine, KeyCache, Usm};
 use crate::view::CachedView;
 
 /// How long a socket read waits before checking whether the agent is stopping.
@@ -32,9 +34,7 @@ pub struct Agent {
     current: Arc<RwLock<Arc<Generation>>>,
     stop: Arc<AtomicBool>,
     threads: Vec<std::thread::JoinHandle<()>>,
-    stats: Arc<Stats>,
-    state: Option<Arc<StateFile>>,
-    started: Instant,
+    lasting: Lasting,
     pub local_addrs: Vec<SocketAddr>,
 }
 
@@ -44,18 +44,29 @@ impl std::fmt::Debug for Agent {
     }
 }
 
-fn generation(
-    config: Config,
-    stats: &Arc<Stats>,
-    state: &Option<Arc<StateFile>>,
+/// What stays the same across reloads.
+struct Lasting {
+    stats: Arc<Stats>,
+    state: Option<Arc<StateFile>>,
     started: Instant,
-) -> Result<Generation, String> {
+    engine: Arc<Engine>,
+    keys: KeyCache,
+}
+
+fn generation(config: Config, lasting: &Lasting) -> Result<Generation, String> {
     let config = Arc::new(config);
-    let ctx = Context { config: config.clone(), stats: stats.clone(), state: state.clone(), started };
+    let usm = Arc::new(Usm::new(lasting.engine.clone(), &config.users, &lasting.keys));
+    let ctx = Context {
+        config: config.clone(),
+        stats: lasting.stats.clone(),
+        state: lasting.state.clone(),
+        started: lasting.started,
+        usm: Some(usm.clone()),
+    };
     let modules = mib::build(&ctx);
     let registry = Registry::new(modules.handlers).map_err(|e| e.to_string())?;
     Ok(Generation {
-        dispatcher: Dispatcher { registry, vacm: config.vacm.clone(), stats: stats.clone() },
+        dispatcher: Dispatcher { registry, vacm: config.vacm.clone(), stats: lasting.stats.clone(), usm: Some(usm) },
         cached: modules.cached,
     })
 }
@@ -72,9 +83,15 @@ impl Agent {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let local_addrs = sockets.iter().filter_map(|s| s.local_addr().ok()).collect();
-        let stats = Arc::new(Stats::default());
-        let started = Instant::now();
-        let current = Arc::new(RwLock::new(Arc::new(generation(config, &stats, &state, started)?)));
+        let engine = Engine::start(state.as_ref().and_then(|s| s.dir()), config.engine_id.as_deref())?;
+        let lasting = Lasting {
+            stats: Arc::new(Stats::default()),
+            state,
+            started: Instant::now(),
+            engine: Arc::new(engine),
+            keys: KeyCache::default(),
+        };
+        let current = Arc::new(RwLock::new(Arc::new(generation(config, &lasting)?)));
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         for socket in sockets {
@@ -83,24 +100,29 @@ impl Agent {
         }
         let (cur, st) = (current.clone(), stop.clone());
         threads.push(std::thread::spawn(move || refresh_loop(&cur, &st)));
-        Ok(Agent { current, stop, threads, stats, state, started, local_addrs })
+        Ok(Agent { current, stop, threads, lasting, local_addrs })
     }
 
     /// Applies a new configuration (SIGHUP): requests in flight finish on the old one.
     /// Listen addresses are not rebound.
     pub fn reload(&self, config: Config) -> Result<(), String> {
-        let next = Arc::new(generation(config, &self.stats, &self.state, self.started)?);
+        let next = Arc::new(generation(config, &self.lasting)?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(())
     }
 
     /// When the agent started: sysUpTime counts from here.
     pub fn started(&self) -> Instant {
-        self.started
+        self.lasting.started
     }
 
     pub fn stats(&self) -> &Arc<Stats> {
-        &self.stats
+        &self.lasting.stats
+    }
+
+    /// The SNMPv3 engine (its ID and boots are fixed for the agent's life).
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.lasting.engine
     }
 
     /// Stops the threads and waits for them.

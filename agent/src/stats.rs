@@ -1,5 +1,6 @@
-//! The agent's own counters: the SNMPv2-MIB snmp group (RFC 3418 §2) and SNMP-MPD-MIB's
-//! snmpUnknownPDUHandlers, counted lock-free and served by [`crate::mib::snmp_group`].
+//! The agent's own counters: the SNMPv2-MIB snmp group (RFC 3418 §2), SNMP-MPD-MIB's
+//! snmpMPDStats and SNMP-USER-BASED-SM-MIB's usmStats, counted lock-free and served by
+//! [`crate::mib::snmp_group`].
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -46,6 +47,18 @@ pub struct Stats {
     pub invalid_msgs: AtomicU32,
     /// SNMP-MPD-MIB snmpUnknownPDUHandlers (1.3.6.1.6.3.11.2.1.3).
     pub unknown_pdu_handlers: AtomicU32,
+    /// SNMP-USER-BASED-SM-MIB usmStats (1.3.6.1.6.3.15.1.1), indexed by
+    /// [`snmp::usm::UsmReport`] minus one.
+    pub usm_stats: [AtomicU32; 6],
+}
+
+impl Stats {
+    /// The usmStats counter a Report names.
+    pub fn usm(&self, report: snmp::usm::UsmReport) -> &AtomicU32 {
+        let index = report as usize - 1;
+        // UsmReport's values are 1..=6, so the index is always in range.
+        self.usm_stats.get(index).unwrap_or(&self.unknown_pdu_handlers)
+    }
 }
 
 /// Adds one to a counter (wrapping, as Counter32 does).

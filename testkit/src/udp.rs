@@ -68,7 +68,7 @@ pub fn get(port: u16, community: &str, oids: &[Oid]) -> Option<Vec<VarBind<'stat
 
 /// True when the agent answers a v2c GET of sysUpTime.0 within 300 ms (one try): the
 /// readiness probe of freshly started agents, polled in a loop.
-pub(crate) fn answers(port: u16, community: &str) -> bool {
+pub fn answers(port: u16, community: &str) -> bool {
     let pdu = Pdu::new(PduType::GetRequest, 1, vec![VarBind::null(Oid::from([1, 3, 6, 1, 2, 1, 1, 3, 0]))]);
     exchange(port, community, Version::V2c, pdu, Duration::from_millis(300), 1).is_some()
 }

@@ -22,9 +22,9 @@ fn dispatcher() -> &'static Dispatcher {
         );
         let config = Arc::new(config);
         let stats = Arc::new(Stats::default());
-        let ctx = Context { config: config.clone(), stats: stats.clone(), state: None, started: Instant::now() };
+        let ctx = Context { config: config.clone(), stats: stats.clone(), state: None, started: Instant::now(), usm: None };
         let modules = mib::build(&ctx);
-        Dispatcher { registry: Registry::new(modules.handlers).unwrap(), communities: config.communities.clone(), stats }
+        Dispatcher { registry: Registry::new(modules.handlers).unwrap(), vacm: config.vacm.clone(), stats, usm: None }
     })
 }
 

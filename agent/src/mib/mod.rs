@@ -21,6 +21,7 @@ pub mod system;
 pub mod tcp;
 pub mod ucd;
 pub mod udp;
+pub mod usm_mib;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -38,6 +39,8 @@ pub struct Context {
     pub stats: Arc<Stats>,
     pub state: Option<Arc<StateFile>>,
     pub started: Instant,
+    /// The SNMPv3 engine and users, for the snmpEngine group and usmUserTable.
+    pub usm: Option<Arc<crate::usm::Usm>>,
 }
 
 /// The handlers of every module, and those among them that need refreshing.
@@ -70,6 +73,11 @@ pub fn build(ctx: &Context) -> Modules {
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
     m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
     m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
+    if let Some(usm) = &ctx.usm {
+        m.add(usm_mib::EngineGroup::new(usm.engine.clone()));
+        m.add(usm_mib::UsmStatsGroup::new(ctx.stats.clone()));
+        m.add(usm_mib::UserTableGroup::new(usm));
+    }
     m.add(spin_locks::SpinLockGroup::set_serial_no());
     m.add(spin_locks::SpinLockGroup::target_objects(ctx.stats.clone()));
     for view in interfaces::handlers(ctx.started) {

@@ -55,7 +55,7 @@ pub fn dispatchers(
                 None => SimulatedDevice::frozen(recording.clone()),
             };
             let registry = Registry::new(vec![Arc::new(device)]).map_err(|e| e.to_string())?;
-            Ok(Dispatcher { registry, vacm: vacm.clone(), stats: stats.clone() })
+            Ok(Dispatcher { registry, vacm: vacm.clone(), stats: stats.clone(), usm: None })
         })
         .collect()
 }

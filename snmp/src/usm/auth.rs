@@ -129,15 +129,16 @@ impl AuthProtocol {
     /// The truncated HMAC of `whole_message`, which must carry msgAuthenticationParameters
     /// as [`mac_len`](Self::mac_len) zero octets (RFC 3414 6.3.1, RFC 7860 4.2.1).
     pub fn sign(self, localized_key: &LocalizedKey, whole_message: &[u8]) -> Vec<u8> {
-        let key = localized_key.as_bytes();
-        let mut mac = match self {
-            AuthProtocol::Md5 => hmac::<md5::Md5>(key, whole_message),
-            AuthProtocol::Sha1 => hmac::<sha1::Sha1>(key, whole_message),
-            AuthProtocol::Sha224 => hmac::<sha2::Sha224>(key, whole_message),
-            AuthProtocol::Sha256 => hmac::<sha2::Sha256>(key, whole_message),
-            AuthProtocol::Sha384 => hmac::<sha2::Sha384>(key, whole_message),
-            AuthProtocol::Sha512 => hmac::<sha2::Sha512>(key, whole_message),
-        };
+        self.mac_of_parts(localized_key, &[whole_message])
+    }
+
+    /// The truncated HMAC of the concatenation of `parts`, without copying them together,
+    /// from the key's kept keyed state.
+    fn mac_of_parts(self, localized_key: &LocalizedKey, parts: &[&[u8]]) -> Vec<u8> {
+        // HMAC takes a key of any length, so there is always a keyed state; an empty MAC
+        // (which never verifies) is the safe answer should there not be.
+        let Some(keyed) = localized_key.keyed_mac(self) else { return Vec::new() };
+        let mut mac = keyed.into_owned().finish(parts);
         mac.truncate(self.mac_len());
         mac
     }
@@ -171,12 +172,16 @@ impl AuthProtocol {
     /// an error when the message or its authentication parameters are malformed.
     pub fn verify_message(self, localized_key: &LocalizedKey, message: &[u8]) -> Result<bool, UsmError> {
         let range = self.checked_auth_range(message)?;
-        let mac = message.get(range.clone()).unwrap_or_default().to_vec();
-        let mut zeroed = message.to_vec();
-        if let Some(slot) = zeroed.get_mut(range) {
-            slot.fill(0);
-        }
-        Ok(self.verify(localized_key, &zeroed, &mac))
+        let malformed = || UsmError::BadAuthParameters { len: range.len(), expected: self.mac_len() };
+        let before = message.get(..range.start).ok_or_else(malformed)?;
+        let mac = message.get(range.clone()).ok_or_else(malformed)?;
+        let after = message.get(range.end..).ok_or_else(malformed)?;
+        // The MAC is computed with its own field zeroed: hash around it instead of copying
+        // the whole message to zero it.
+        let zeros = [0u8; 64];
+        let zeroed_field = zeros.get(..mac.len()).ok_or_else(malformed)?;
+        let expected = self.mac_of_parts(localized_key, &[before, zeroed_field, after]);
+        Ok(expected.ct_eq(mac).into())
     }
 
     fn checked_auth_range(self, message: &[u8]) -> Result<std::ops::Range<usize>, UsmError> {
@@ -202,15 +207,61 @@ fn repeated_password_hash<D: Digest>(password: &[u8]) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-fn hmac<D: Digest + BlockSizeUser>(key: &[u8], message: &[u8]) -> Vec<u8> {
-    // HMAC takes a key of any length, so the error branch is unreachable; an empty MAC
-    // (which never verifies) is the safe answer should it ever be taken.
-    match <SimpleHmac<D> as Mac>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            mac.finalize().into_bytes().to_vec()
+/// An HMAC state already keyed (inner and outer pads absorbed), cloned per message.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Md5(SimpleHmac<md5::Md5>),
+    Sha1(SimpleHmac<sha1::Sha1>),
+    Sha224(SimpleHmac<sha2::Sha224>),
+    Sha256(SimpleHmac<sha2::Sha256>),
+    Sha384(SimpleHmac<sha2::Sha384>),
+    Sha512(SimpleHmac<sha2::Sha512>),
+}
+
+fn keyed<D: Digest + BlockSizeUser>(key: &[u8]) -> Option<SimpleHmac<D>> {
+    <SimpleHmac<D> as Mac>::new_from_slice(key).ok()
+}
+
+fn finish<D: Digest + BlockSizeUser>(mut mac: SimpleHmac<D>, parts: &[&[u8]]) -> Vec<u8> {
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+impl KeyedMac {
+    pub(crate) fn new(protocol: AuthProtocol, key: &[u8]) -> Option<KeyedMac> {
+        Some(match protocol {
+            AuthProtocol::Md5 => KeyedMac::Md5(keyed(key)?),
+            AuthProtocol::Sha1 => KeyedMac::Sha1(keyed(key)?),
+            AuthProtocol::Sha224 => KeyedMac::Sha224(keyed(key)?),
+            AuthProtocol::Sha256 => KeyedMac::Sha256(keyed(key)?),
+            AuthProtocol::Sha384 => KeyedMac::Sha384(keyed(key)?),
+            AuthProtocol::Sha512 => KeyedMac::Sha512(keyed(key)?),
+        })
+    }
+
+    pub(crate) fn protocol(&self) -> AuthProtocol {
+        match self {
+            KeyedMac::Md5(_) => AuthProtocol::Md5,
+            KeyedMac::Sha1(_) => AuthProtocol::Sha1,
+            KeyedMac::Sha224(_) => AuthProtocol::Sha224,
+            KeyedMac::Sha256(_) => AuthProtocol::Sha256,
+            KeyedMac::Sha384(_) => AuthProtocol::Sha384,
+            KeyedMac::Sha512(_) => AuthProtocol::Sha512,
         }
-        Err(_) => Vec::new(),
+    }
+
+    /// The full (untruncated) HMAC of the concatenated parts.
+    fn finish(self, parts: &[&[u8]]) -> Vec<u8> {
+        match self {
+            KeyedMac::Md5(mac) => finish(mac, parts),
+            KeyedMac::Sha1(mac) => finish(mac, parts),
+            KeyedMac::Sha224(mac) => finish(mac, parts),
+            KeyedMac::Sha256(mac) => finish(mac, parts),
+            KeyedMac::Sha384(mac) => finish(mac, parts),
+            KeyedMac::Sha512(mac) => finish(mac, parts),
+        }
     }
 }
 
@@ -294,6 +345,14 @@ mod tests {
         let key = LocalizedKey::from_bytes(b"Jefe".to_vec());
         let mac = AuthProtocol::Md5.sign(&key, b"what do ya want for nothing?");
         assert_eq!(hex(&mac), "750c783e6ab0b503eaa86e31");
+        // The keyed state is kept: a second MAC is the same, and asking the same key for
+        // another protocol keys it afresh instead of reusing MD5's state.
+        assert_eq!(AuthProtocol::Md5.sign(&key, b"what do ya want for nothing?"), mac);
+        let sha = AuthProtocol::Sha1.sign(&key, b"what do ya want for nothing?");
+        let fresh =
+            AuthProtocol::Sha1.sign(&LocalizedKey::from_bytes(b"Jefe".to_vec()), b"what do ya want for nothing?");
+        // RFC 2202 HMAC-SHA-1 test case 2, truncated.
+        assert_eq!((hex(&sha), sha.clone()), ("effcdf6ae5eb2fa2d27416d5".to_string(), fresh));
     }
 
     fn hex(bytes: &[u8]) -> String {

@@ -1,36 +1,62 @@
 //! [`LocalizedKey`]: a key derived from a password and bound to one snmpEngineID.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use super::auth::{AuthProtocol, KeyedMac};
 
 /// Key octets (Ku or Kul of RFC 3414 2.6). `Debug` prints only the length, never the octets.
-#[derive(Clone, PartialEq, Eq)]
-pub struct LocalizedKey(Vec<u8>);
+/// An authentication key keeps its HMAC state keyed once (the inner and outer pads hashed
+/// on first use), so signing and verifying a packet hash only the packet.
+#[derive(Clone)]
+pub struct LocalizedKey {
+    octets: Vec<u8>,
+    keyed_mac: OnceLock<Option<KeyedMac>>,
+}
 
 impl LocalizedKey {
     /// Wraps key octets already derived elsewhere (e.g. a stored localized key).
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> LocalizedKey {
-        LocalizedKey(bytes.into())
+        LocalizedKey { octets: bytes.into(), keyed_mac: OnceLock::new() }
     }
 
     /// The key octets.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.octets
     }
 
     /// Number of key octets.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.octets.len()
     }
 
     /// True for a zero-length key.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.octets.is_empty()
+    }
+
+    /// The HMAC state keyed with this key for `protocol`: computed on first use and kept
+    /// (a key serves one protocol; asked for another, it is keyed afresh).
+    pub(crate) fn keyed_mac(&self, protocol: AuthProtocol) -> Option<std::borrow::Cow<'_, KeyedMac>> {
+        let kept = self.keyed_mac.get_or_init(|| KeyedMac::new(protocol, &self.octets));
+        match kept {
+            Some(mac) if mac.protocol() == protocol => Some(std::borrow::Cow::Borrowed(mac)),
+            _ => KeyedMac::new(protocol, &self.octets).map(std::borrow::Cow::Owned),
+        }
     }
 }
 
+impl PartialEq for LocalizedKey {
+    fn eq(&self, other: &LocalizedKey) -> bool {
+        self.octets == other.octets
+    }
+}
+
+impl Eq for LocalizedKey {}
+
 impl fmt::Debug for LocalizedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LocalizedKey({} octets)", self.0.len())
+        write!(f, "LocalizedKey({} octets)", self.octets.len())
     }
 }
 

@@ -143,32 +143,37 @@ impl PrivProtocol {
         salt: u64,
         scoped_pdu: &[u8],
     ) -> Result<Encrypted, UsmError> {
-        let (privacy_parameters, iv) = match self {
+        let mut ciphertext = scoped_pdu.to_vec();
+        let privacy_parameters = self.encrypt_in_place(key, engine_boots, engine_time, salt, &mut ciphertext)?;
+        Ok(Encrypted { ciphertext, privacy_parameters })
+    }
+
+    /// [`encrypt`](Self::encrypt) without a copy: `data` (a serialized scopedPDU) becomes
+    /// the encryptedPDU (DES pads it to 8 octets); returns the msgPrivacyParameters.
+    pub fn encrypt_in_place(
+        self,
+        key: &LocalizedKey,
+        engine_boots: u32,
+        engine_time: u32,
+        salt: u64,
+        data: &mut Vec<u8>,
+    ) -> Result<[u8; PRIVACY_PARAMETERS_LEN], UsmError> {
+        match self {
             PrivProtocol::Des => {
                 let mut parameters = [0u8; PRIVACY_PARAMETERS_LEN];
                 parameters[..4].copy_from_slice(&engine_boots.to_be_bytes());
                 parameters[4..].copy_from_slice(&(salt as u32).to_be_bytes());
-                (parameters, [0u8; 16])
+                data.resize(data.len().div_ceil(8) * 8, 0);
+                des_cbc(key, &parameters, data, Direction::Encrypt)?;
+                Ok(parameters)
             }
             _ => {
                 let parameters = salt.to_be_bytes();
-                (parameters, aes_iv(engine_boots, engine_time, &parameters))
+                let iv = aes_iv(engine_boots, engine_time, &parameters);
+                self.aes_cfb(key, &iv, data, Direction::Encrypt)?;
+                Ok(parameters)
             }
-        };
-        let ciphertext = match self {
-            PrivProtocol::Des => {
-                let mut padded = scoped_pdu.to_vec();
-                padded.resize(scoped_pdu.len().div_ceil(8) * 8, 0);
-                des_cbc(key, &privacy_parameters, &mut padded, Direction::Encrypt)?;
-                padded
-            }
-            _ => {
-                let mut data = scoped_pdu.to_vec();
-                self.aes_cfb(key, &iv, &mut data, Direction::Encrypt)?;
-                data
-            }
-        };
-        Ok(Encrypted { ciphertext, privacy_parameters })
+        }
     }
 
     /// Decrypts an encryptedPDU with the msgPrivacyParameters and the authoritative engine's

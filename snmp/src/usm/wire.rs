@@ -69,10 +69,11 @@ pub fn seal(
     let engine = envelope.engine;
     let (data, privacy_parameters) = if envelope.level == SecurityLevel::AuthPriv {
         let (protocol, key) = user.privacy.as_ref().ok_or_else(level_error)?;
-        let mut plain = Vec::with_capacity(scoped.encoded_len());
-        scoped.encode(&mut plain);
-        let encrypted = protocol.encrypt(key, engine.boots, engine.time, salt.next_salt(), &plain)?;
-        (ScopedPduData::Encrypted(Cow::Owned(encrypted.ciphertext)), encrypted.privacy_parameters.to_vec())
+        // Room for DES's padding: the scopedPDU is encrypted where it was encoded.
+        let mut data = Vec::with_capacity(scoped.encoded_len() + 8);
+        scoped.encode(&mut data);
+        let parameters = protocol.encrypt_in_place(key, engine.boots, engine.time, salt.next_salt(), &mut data)?;
+        (ScopedPduData::Encrypted(Cow::Owned(data)), parameters.to_vec())
     } else {
         (ScopedPduData::Plaintext(scoped.clone()), Vec::new())
     };
@@ -149,8 +150,17 @@ impl<'a> Incoming<'a> {
     /// Checks the MAC and decrypts as the message's level says (RFC 3414 §3.2 steps 5-8),
     /// with `user`'s keys; `datagram` is the whole message as received (the MAC covers it).
     /// Returns the scoped PDU's bytes when they were encrypted (decode them with
-    /// [`decode_scoped`]), `None` when the message carried it in plaintext.
+    /// [`decode_scoped`]), `None` when the message carried it in plaintext. An agent that
+    /// checks timeliness between the two steps calls [`authenticate`](Self::authenticate)
+    /// and [`decrypt`](Self::decrypt) itself.
     pub fn open(&self, user: &LocalizedUser, datagram: &[u8]) -> Result<Option<Vec<u8>>, UsmReport> {
+        self.authenticate(user, datagram)?;
+        self.decrypt(user)
+    }
+
+    /// RFC 3414 §3.2 steps 5-6: the level is one `user` has keys for, and the MAC (when the
+    /// level has authentication) is right.
+    pub fn authenticate(&self, user: &LocalizedUser, datagram: &[u8]) -> Result<(), UsmReport> {
         if self.level > user.level() {
             return Err(UsmReport::UnsupportedSecLevels);
         }
@@ -159,6 +169,12 @@ impl<'a> Incoming<'a> {
         {
             return Err(UsmReport::WrongDigests);
         }
+        Ok(())
+    }
+
+    /// RFC 3414 §3.2 step 8: the scoped PDU's bytes when they were encrypted, `None` when
+    /// the message carried it in plaintext.
+    pub fn decrypt(&self, user: &LocalizedUser) -> Result<Option<Vec<u8>>, UsmReport> {
         match (self.level, self.data) {
             (SecurityLevel::AuthPriv, ScopedPduData::Encrypted(ciphertext)) => {
                 let (protocol, key) = user.privacy.as_ref().ok_or(UsmReport::UnsupportedSecLevels)?;
