@@ -10,7 +10,8 @@ secs="${1:-8}"
 runs="${2:-3}"
 source scripts/lib/packages.sh
 ensure_test_packages
-cargo build --release --locked -q -p osprey-agent -p osprey-snmp --example v3_loadgen
+cargo build --release --locked -q -p osprey-agent
+cargo build --release --locked -q -p osprey-snmp --example v3_loadgen
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 printf 'createUser bench SHA-256 "bench auth pass" AES "bench priv pass"\nrouser bench priv\n' >"$dir/snmpd.conf"
