@@ -189,23 +189,9 @@ impl Dispatcher {
             bump(&s.in_bad_community_names);
             return false;
         };
-        let Pdus::Pdu(pdu) = &msg.pdu else {
-            bump(&s.in_traps);
-            bump(&s.unknown_pdu_handlers);
+        let Some(pdu) = request_pdu(s, &msg.pdu) else {
             return false;
         };
-        match pdu.pdu_type {
-            PduType::GetRequest | PduType::GetNextRequest | PduType::GetBulkRequest | PduType::SetRequest => {}
-            PduType::Response => {
-                bump(&s.in_get_responses);
-                bump(&s.unknown_pdu_handlers);
-                return false;
-            }
-            _ => {
-                bump(&s.unknown_pdu_handlers);
-                return false;
-            }
-        }
         let principal = Principal {
             model: if msg.version == Version::V1 { SecurityModel::V1 } else { SecurityModel::V2c },
             name: &entry.sec_name,
@@ -334,6 +320,28 @@ impl Dispatcher {
         bump(&s.out_pkts);
         bump(&s.out_get_responses);
         true
+    }
+}
+
+/// The request PDU an agent answers, or `None` after counting what it does not answer:
+/// traps and responses sent to the agent (snmpUnknownPDUHandlers, as snmpd counts them).
+pub(crate) fn request_pdu<'p, 'a>(s: &Stats, pdus: &'p Pdus<'a>) -> Option<&'p Pdu<'a>> {
+    let Pdus::Pdu(pdu) = pdus else {
+        bump(&s.in_traps);
+        bump(&s.unknown_pdu_handlers);
+        return None;
+    };
+    match pdu.pdu_type {
+        PduType::GetRequest | PduType::GetNextRequest | PduType::GetBulkRequest | PduType::SetRequest => Some(pdu),
+        PduType::Response => {
+            bump(&s.in_get_responses);
+            bump(&s.unknown_pdu_handlers);
+            None
+        }
+        _ => {
+            bump(&s.unknown_pdu_handlers);
+            None
+        }
     }
 }
 

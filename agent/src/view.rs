@@ -89,6 +89,39 @@ impl MibHandler for StaticView {
 /// Builds a fresh view from the system (reads /proc, /sys, ...).
 pub type Collector = Box<dyn Fn() -> View + Send + Sync>;
 
+/// A handler whose few objects are built on every request (counters, the engine clock):
+/// cheaper than a cache for a handful of values that must never be stale.
+pub struct LiveView {
+    root: Oid,
+    build: Collector,
+}
+
+impl LiveView {
+    pub fn new(root: Oid, build: impl Fn() -> View + Send + Sync + 'static) -> LiveView {
+        LiveView { root, build: Box::new(build) }
+    }
+}
+
+impl std::fmt::Debug for LiveView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveView").field("root", &self.root).finish_non_exhaustive()
+    }
+}
+
+impl MibHandler for LiveView {
+    fn root(&self) -> &Oid {
+        &self.root
+    }
+
+    fn get(&self, oid: &Oid) -> Value<'static> {
+        (self.build)().get(oid)
+    }
+
+    fn get_next(&self, oid: &Oid) -> Option<VarBind<'static>> {
+        (self.build)().get_next(oid)
+    }
+}
+
 /// A handler serving a [`View`] that a collector rebuilds at most every `ttl`.
 pub struct CachedView {
     root: Oid,

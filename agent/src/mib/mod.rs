@@ -71,12 +71,12 @@ impl Modules {
 pub fn build(ctx: &Context) -> Modules {
     let mut m = Modules::default();
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
-    m.add(snmp_group::CounterGroup::snmp(ctx.stats.clone()));
-    m.add(snmp_group::CounterGroup::mpd_stats(ctx.stats.clone()));
+    m.add(snmp_group::snmp(ctx.stats.clone()));
+    m.add(snmp_group::mpd_stats(ctx.stats.clone()));
     if let Some(usm) = &ctx.usm {
-        m.add(usm_mib::EngineGroup::new(usm.engine.clone()));
-        m.add(usm_mib::UsmStatsGroup::new(ctx.stats.clone()));
-        m.add(usm_mib::UserTableGroup::new(usm));
+        m.add(usm_mib::engine_group(usm.engine.clone()));
+        m.add(usm_mib::usm_stats(ctx.stats.clone()));
+        m.add(usm_mib::user_table(usm));
     }
     m.add(spin_locks::SpinLockGroup::set_serial_no());
     m.add(spin_locks::SpinLockGroup::target_objects(ctx.stats.clone()));

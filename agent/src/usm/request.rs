@@ -107,23 +107,9 @@ pub fn handle(d: &Dispatcher, usm: &Usm, whole_message: &[u8], msg: &V3Message<'
         (None, ScopedPduData::Plaintext(scoped)) => scoped,
         (None, ScopedPduData::Encrypted(_)) => return false,
     };
-    let Pdus::Pdu(pdu) = &scoped.pdu else {
-        bump(&s.in_traps);
-        bump(&s.unknown_pdu_handlers);
+    let Some(pdu) = crate::dispatch::request_pdu(s, &scoped.pdu) else {
         return false;
     };
-    match pdu.pdu_type {
-        PduType::GetRequest | PduType::GetNextRequest | PduType::GetBulkRequest | PduType::SetRequest => {}
-        PduType::Response => {
-            bump(&s.in_get_responses);
-            bump(&s.unknown_pdu_handlers);
-            return false;
-        }
-        _ => {
-            bump(&s.unknown_pdu_handlers);
-            return false;
-        }
-    }
     let principal = Principal {
         model: SecurityModel::Usm,
         name: security.user_name,
