@@ -25,11 +25,12 @@ pub mod security;
 pub mod usm;
 pub mod value;
 
-pub use client::usm::{Password, ReportError, UsmConfig};
+pub use client::usm::{ReportError, UsmConfig};
 pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};
 pub use error::DecodeError;
 pub use message::{CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version};
 pub use oid::{Oid, OidParseError};
 pub use pdu::{ErrorStatus, Pdu, PduType, Pdus, TrapV1Pdu, VarBind};
 pub use security::{SecurityLevel, SecurityModel};
+pub use usm::Password;
 pub use value::Value;

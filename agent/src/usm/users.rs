@@ -7,33 +7,12 @@
 //! engine file (mode 0600) as `usmUser` lines, as snmpd writes its persistent usmUser lines.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::sync::Mutex;
 
 use snmp::usm::auth::MIN_PASSWORD_LEN;
-use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, PrivProtocol};
+use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, Password, PrivProtocol};
 
 use super::engine::{Engine, decode_hex, encode_hex};
-
-/// A password from the configuration; `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(Vec<u8>);
-
-impl Secret {
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Secret {
-        Secret(bytes.into())
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
 
 /// One `createUser [-e ENGINEID] NAME [AUTH AUTHPASS [PRIV [PRIVPASS]]]` line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,8 +20,8 @@ pub struct UserSpec {
     pub name: String,
     /// `-e`: keys for another engine (notification targets), not for requests to this one.
     pub engine_id: Option<Vec<u8>>,
-    pub auth: Option<(AuthProtocol, Secret)>,
-    pub privacy: Option<(PrivProtocol, KeyExtension, Secret)>,
+    pub auth: Option<(AuthProtocol, Password)>,
+    pub privacy: Option<(PrivProtocol, KeyExtension, Password)>,
 }
 
 /// Splits a line into words as net-snmp's config reader does: whitespace separates,
@@ -128,7 +107,7 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
                     "createUser {name}: the privacy passphrase is shorter than {MIN_PASSWORD_LEN} characters; user skipped"
                 ));
             }
-            Some((protocol, extension, Secret::new(password.as_bytes())))
+            Some((protocol, extension, Password::new(password.as_bytes())))
         }
     };
     if args.next().is_some() {
@@ -137,7 +116,7 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
     Ok(UserSpec {
         name: name.to_string(),
         engine_id,
-        auth: Some((auth, Secret::new(auth_password.as_bytes()))),
+        auth: Some((auth, Password::new(auth_password.as_bytes()))),
         privacy,
     })
 }
@@ -221,11 +200,11 @@ mod tests {
     fn create_user_lines_as_netsnmp_writes_them() {
         let u = parse_create_user(r#"alice SHA-256 "auth pass 1" AES "privpass2""#).unwrap();
         assert_eq!(u.name, "alice");
-        assert_eq!(u.auth, Some((AuthProtocol::Sha256, Secret::new("auth pass 1"))));
-        assert_eq!(u.privacy, Some((PrivProtocol::Aes128, KeyExtension::Blumenthal, Secret::new("privpass2"))));
+        assert_eq!(u.auth, Some((AuthProtocol::Sha256, Password::new("auth pass 1"))));
+        assert_eq!(u.privacy, Some((PrivProtocol::Aes128, KeyExtension::Blumenthal, Password::new("privpass2"))));
         // PRIVPASS defaults to AUTHPASS; -C names select Reeder's key extension.
         let u = parse_create_user("bob MD5 authpass1 AES-256-C").unwrap();
-        assert_eq!(u.privacy, Some((PrivProtocol::Aes256, KeyExtension::Reeder, Secret::new("authpass1"))));
+        assert_eq!(u.privacy, Some((PrivProtocol::Aes256, KeyExtension::Reeder, Password::new("authpass1"))));
         let u = parse_create_user("-e 0x8000000001020304 carol SHA authpass1 DES").unwrap();
         assert_eq!(u.engine_id, Some(vec![0x80, 0, 0, 0, 1, 2, 3, 4]));
         assert_eq!(parse_create_user("dave").unwrap().auth, None);

@@ -15,30 +15,10 @@ use crate::pdu::{Pdu, PduType, Pdus, VarBind};
 use crate::security::SecurityLevel;
 use crate::usm::timeliness::RemoteClock;
 use crate::usm::wire::{self, EngineStamp, Envelope, Incoming};
-use crate::usm::{AuthProtocol, KeyExtension, LocalizedUser, PrivProtocol, SaltCounter, UsmError, UsmReport};
+use crate::usm::{AuthProtocol, KeyExtension, LocalizedUser, Password, PrivProtocol, SaltCounter, UsmError, UsmReport};
 
 /// msgMaxSize we advertise: the largest UDP payload over IPv4, as net-snmp does.
 pub const MAX_MESSAGE_SIZE: i32 = 65507;
-
-/// A passphrase; `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Password(Vec<u8>);
-
-impl Password {
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Password {
-        Password(bytes.into())
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
 
 /// The v3 security settings of a client (net-snmp's `-u -l -a -A -x -X -e -E -n`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! [`LocalizedKey`]: a key derived from a password and bound to one snmpEngineID.
+//! The secrets of USM: [`Password`], a passphrase, and [`LocalizedKey`], a key derived
+//! from one and bound to one snmpEngineID. Neither shows its octets in `Debug`.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -69,5 +70,25 @@ mod tests {
     fn debug_hides_the_octets() {
         let key = LocalizedKey::from_bytes(vec![0xab; 16]);
         assert_eq!(format!("{key:?}"), "LocalizedKey(16 octets)");
+    }
+}
+
+/// A passphrase; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Password(Vec<u8>);
+
+impl Password {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Password {
+        Password(bytes.into())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
     }
 }

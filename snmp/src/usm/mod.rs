@@ -3,7 +3,7 @@
 //! and the AES-192/256 variants net-snmp and Cisco use.
 //!
 //! Modules and what each owns:
-//! - [`key`]: [`LocalizedKey`], a key bound to one authoritative engine (redacted in `Debug`).
+//! - [`key`]: [`Password`] and [`LocalizedKey`], a key bound to one authoritative engine (both redacted in `Debug`).
 //! - [`auth`]: [`AuthProtocol`], password-to-key, localization, HMAC signing and verification.
 //! - [`privacy`]: [`PrivProtocol`], [`KeyExtension`], DES-CBC and AES-CFB128 of a scopedPDU.
 //! - [`params`]: [`SecurityParameters`] (UsmSecurityParameters) and where the MAC sits in
@@ -33,7 +33,7 @@ pub mod wire;
 
 pub use auth::AuthProtocol;
 pub use error::UsmError;
-pub use key::LocalizedKey;
+pub use key::{LocalizedKey, Password};
 pub use params::SecurityParameters;
 pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
 pub use report::UsmReport;
