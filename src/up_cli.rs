@@ -22,6 +22,10 @@ const DEFAULT_AGENT_CONF: &str = "\
 # Read-only access from this machine only.
 rocommunity public 127.0.0.1
 rocommunity6 public ::1
+# SNMPv3 instead (then remove the community lines above), e.g.:
+#   createUser monitor SHA-256 \"a long auth passphrase\" AES \"a long privacy passphrase\"
+#   rouser monitor priv
+# and add the device with `osprey device add NAME 127.0.0.1:1161 -v 3 -l authPriv -u monitor ...`.
 sysLocation Unknown
 sysContact root@localhost
 load 12 10 5
