@@ -5,7 +5,8 @@
 # target `parse`: accepted files write back byte for byte and print without a panic).
 # Usage: scripts/fuzz.sh [SECONDS-PER-TARGET]   (default 60)
 # Needs a nightly toolchain; installs cargo-fuzz if missing. Corpora are seeded with the
-# captured packets in snmp/testdata/packets; crashes land in <crate>/fuzz/artifacts/<target>.
+# captured packets in snmp/testdata/packets (and the agent's with SNMPv3 requests sealed for
+# its fuzz engine, agent/fuzz/seeds); crashes land in <crate>/fuzz/artifacts/<target>.
 set -euo pipefail
 
 secs=${1:-60}
@@ -16,10 +17,13 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 run_target() {
-    local crate=$1 target=$2 seeds=$3
+    local crate=$1 target=$2
+    shift 2
     local corpus=$root/$crate/fuzz/corpus/$target
     mkdir -p "$corpus"
-    cp "$seeds"/* "$corpus"/
+    for seeds in "$@"; do
+        cp "$seeds"/* "$corpus"/
+    done
     # Leave fuzz/target out of CARGO_TARGET_DIR: sanitizer builds must not mix with normal ones.
     (cd "$root/$crate" && env -u CARGO_TARGET_DIR cargo +nightly fuzz run "$target" "$corpus" -- \
         -max_total_time="$secs" -max_len=4096 -timeout=10)
@@ -37,5 +41,5 @@ fi
 touch "$rrd_seeds/empty"
 
 run_target snmp decode "$root/snmp/testdata/packets"
-run_target agent dispatch "$root/snmp/testdata/packets"
+run_target agent dispatch "$root/snmp/testdata/packets" "$root/agent/fuzz/seeds"
 run_target rrd parse "$rrd_seeds"
