@@ -242,3 +242,39 @@ fn other_commands_over_v3_match_net_snmp() {
     assert!(theirs.stdout.lines().count() > 5, "{theirs:?}");
     assert_same("snmptable over v3", &theirs, &ours);
 }
+
+/// `-3m`/`-3M`: master keys (Ku) in hex instead of passphrases, as net-snmp's tools take
+/// them (the poller keeps credentials this way).
+#[test]
+fn master_keys_match_net_snmp() {
+    use snmp::usm::{AuthProtocol, hex};
+    require_netsnmp!();
+    let snmpd = Snmpd::start(&users_config());
+    let addr = snmpd.addr();
+    for (auth, protocol, privacy) in [("SHA-256", AuthProtocol::Sha256, "AES"), ("MD5", AuthProtocol::Md5, "DES")] {
+        let auth_key = format!("0x{}", hex::encode(protocol.password_to_key(AUTH_PASS.as_bytes()).unwrap().as_bytes()));
+        let priv_key = hex::encode(protocol.password_to_key(PRIV_PASS.as_bytes()).unwrap().as_bytes());
+        let user = user_name(auth, privacy);
+        let mut args = vec!["-v3", "-l", "authPriv", "-u", &user, "-a", auth, "-3m", &auth_key, "-x", privacy];
+        args.extend(["-3M", &priv_key, "-m", "", &addr]);
+        args.extend(STABLE_SCALARS);
+        let ours = compare("snmpget", "get", &args);
+        assert!(ours.code == 0 && ours.stdout.contains("\"osprey-test\""), "{auth}/{privacy}: {ours:?}");
+    }
+    // Not hex: the same message and exit code (the usage text after it is ours).
+    let args = ["-v3", "-l", "authNoPriv", "-u", "u_SHA_none", "-a", "SHA", "-3m", "0xzz", &addr, STABLE_SCALARS[0]];
+    let theirs = run("snmpget", &args);
+    let mut ours_args = vec!["get"];
+    ours_args.extend(args);
+    let ours = osprey(&ours_args);
+    assert_eq!(theirs.stderr.lines().next(), Some("Bad key value after -3m flag."));
+    assert_eq!((ours.stderr.lines().next(), ours.code), (theirs.stderr.lines().next(), theirs.code));
+    // A key of the wrong length: net-snmp fails with an empty message, we say why.
+    let args = ["-v3", "-l", "authNoPriv", "-u", "u_SHA_none", "-a", "SHA", "-3m", "abcd", &addr, STABLE_SCALARS[0]];
+    let theirs = run("snmpget", &args);
+    let mut ours_args = vec!["get"];
+    ours_args.extend(args);
+    let ours = osprey(&ours_args);
+    assert_eq!(ours.code, theirs.code);
+    assert!(ours.stderr.contains("master key of 2 octets, 20 expected"), "{ours:?}");
+}

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::credentials::{UsmCredentials, UsmOptions};
+use crate::credentials::{StoredUsm, UsmCredentials};
 use crate::error::Error;
 use crate::target::{DeviceSpec, SnmpVersion};
 
@@ -93,15 +93,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN rrd_updates_total INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE devices ADD COLUMN rrd_errors_total INTEGER NOT NULL DEFAULT 0;
 ",
-    // SNMPv3 credentials: NULL for v1/v2c devices. The passphrases must be kept (keys are
-    // localized per engine, which is learnt at each poller start), so the file is 0600.
+    // SNMPv3 credentials: NULL for v1/v2c devices. Keys are localized per engine, which is
+    // learnt at each poller start, so the master keys (Ku, hex) are kept, never the
+    // passphrases; they grant access all the same, so the file is 0600.
     "
     ALTER TABLE devices ADD COLUMN usm_user TEXT;
     ALTER TABLE devices ADD COLUMN usm_level TEXT;
     ALTER TABLE devices ADD COLUMN usm_auth_protocol TEXT;
-    ALTER TABLE devices ADD COLUMN usm_auth_password TEXT;
+    ALTER TABLE devices ADD COLUMN usm_auth_key TEXT;
     ALTER TABLE devices ADD COLUMN usm_priv_protocol TEXT;
-    ALTER TABLE devices ADD COLUMN usm_priv_password TEXT;
+    ALTER TABLE devices ADD COLUMN usm_priv_key TEXT;
     ALTER TABLE devices ADD COLUMN usm_context TEXT;
 ",
 ];
@@ -338,15 +339,11 @@ impl Inventory {
         if self.device(&spec.name)?.is_some() {
             return Err(Error::Invalid(format!("a device named '{}' already exists", spec.name)));
         }
-        let usm = spec.usm.as_ref();
-        let auth = usm.and_then(|u| u.auth.as_ref());
-        let auth_password = auth.map(|(_, p)| String::from_utf8_lossy(p.as_bytes()).into_owned());
-        let priv_password =
-            usm.and_then(|u| u.privacy.as_ref()).map(|(_, _, p)| String::from_utf8_lossy(p.as_bytes()).into_owned());
+        let usm = spec.usm.as_ref().map(UsmCredentials::to_stored).unwrap_or_default();
         self.conn
             .execute(
                 "INSERT INTO devices (name, host, port, version, community, interval, added, usm_user, usm_level,
-                     usm_auth_protocol, usm_auth_password, usm_priv_protocol, usm_priv_password, usm_context)
+                     usm_auth_protocol, usm_auth_key, usm_priv_protocol, usm_priv_key, usm_context)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     spec.name,
@@ -356,13 +353,13 @@ impl Inventory {
                     spec.community,
                     spec.interval,
                     now,
-                    usm.map(|u| u.user.clone()),
-                    usm.map(|u| u.level.name()),
-                    auth.map(|(p, _)| p.name()),
-                    auth_password,
-                    usm.and_then(UsmCredentials::priv_protocol_name),
-                    priv_password,
-                    usm.map(|u| u.context.clone()),
+                    usm.user,
+                    usm.level,
+                    usm.auth_protocol,
+                    usm.auth_key,
+                    usm.priv_protocol,
+                    usm.priv_key,
+                    usm.context,
                 ],
             )
             .map_err(self.err())?;
@@ -394,7 +391,7 @@ impl Inventory {
                     sys_name, sys_location, sys_contact, discovered_at, if_number, ucd_load, ucd_memory,
                     ucd_cpu, last_poll, last_success, last_error, last_duration_ms, last_uptime,
                     polls_total, poll_errors_total, rrd_updates_total, rrd_errors_total, usm_user, usm_level,
-                    usm_auth_protocol, usm_auth_password, usm_priv_protocol, usm_priv_password, usm_context
+                    usm_auth_protocol, usm_auth_key, usm_priv_protocol, usm_priv_key, usm_context
              FROM devices {tail}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
@@ -402,19 +399,18 @@ impl Inventory {
             .query_map(args, |r| {
                 let version: String = r.get(4)?;
                 let version = SnmpVersion::parse(&version).unwrap_or(SnmpVersion::V2c);
-                let usm_options = UsmOptions {
+                let stored = StoredUsm {
                     user: r.get(27)?,
                     level: r.get(28)?,
                     auth_protocol: r.get(29)?,
-                    auth_password: r.get(30)?,
+                    auth_key: r.get(30)?,
                     priv_protocol: r.get(31)?,
-                    priv_password: r.get(32)?,
+                    priv_key: r.get(32)?,
                     context: r.get(33)?,
                 };
                 // Stored credentials were validated when added; a row edited into nonsense
                 // leaves the device without credentials (its polls fail and say so).
-                let usm =
-                    (version == SnmpVersion::V3).then(|| UsmCredentials::from_options(&usm_options).ok()).flatten();
+                let usm = (version == SnmpVersion::V3).then(|| UsmCredentials::from_stored(&stored).ok()).flatten();
                 let text =
                     |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
                 Ok(Device {
@@ -693,7 +689,7 @@ mod tests {
     fn v3_credentials_round_trip_in_an_owner_only_file() {
         let dir = tempfile::tempdir().unwrap();
         let inv = Inventory::open(dir.path()).unwrap();
-        let options = UsmOptions {
+        let options = crate::credentials::UsmOptions {
             user: Some("ops".into()),
             level: Some("authPriv".into()),
             auth_protocol: Some("SHA-256".into()),
@@ -712,6 +708,12 @@ mod tests {
         assert_eq!(dev.spec, v3);
         assert_eq!(dev.spec.security_summary(), "v3 authPriv user=ops SHA-256/AES-256-C context=bridge1");
         assert_eq!(inv.device("v2dev").unwrap().unwrap().spec.usm, None);
+        drop(inv);
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("authpass1") && !text.contains("privpass1"), "a passphrase was stored");
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -3,8 +3,8 @@
 //! Modules and what each owns:
 //! - [`target`]: `HOST[:PORT]` parsing and resolution, device settings validated as the CLI
 //!   and the web form take them.
-//! - [`credentials`]: a device's SNMPv3 user, level, protocols and passphrases, validated
-//!   and summarized without passphrases.
+//! - [`credentials`]: a device's SNMPv3 user, level and protocols, validated, with its
+//!   passphrases kept as master keys.
 //! - [`inventory`]: the SQLite inventory in `DIR/osprey.db` (devices, what discovery found,
 //!   poll status and counter state), with versioned schema migrations.
 //! - [`querier`]: the SNMP seam: a trait for GET and column walks, and its implementation on

@@ -9,8 +9,9 @@
 use std::time::Duration;
 
 use mibs::OutputOptions;
+use snmp::usm::Credential;
 use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
-use snmp::{Password, SecurityLevel, UsmConfig, Version};
+use snmp::{SecurityLevel, UsmConfig, Version};
 
 /// Everything the SNMP commands share, parsed from the command line.
 #[derive(Debug, Clone)]
@@ -33,10 +34,10 @@ pub struct SnmpArgs {
     pub security_level: Option<SecurityLevel>,
     /// `-a`, `-A`.
     pub auth_protocol: Option<AuthProtocol>,
-    pub auth_password: Option<Password>,
+    pub auth_password: Option<Credential>,
     /// `-x` (with the key extension its name selects), `-X`.
     pub priv_protocol: Option<(PrivProtocol, KeyExtension)>,
-    pub priv_password: Option<Password>,
+    pub priv_password: Option<Credential>,
     /// `-e`, `-E`, `-n`.
     pub security_engine_id: Option<Vec<u8>>,
     pub context_engine_id: Option<Vec<u8>>,
@@ -66,7 +67,7 @@ pub struct UsageError(pub String);
 
 /// Options that take an argument (attached or as the next word), as in net-snmp's getopt
 /// string. Those only net-snmp's v3 or debug code uses are accepted and kept for later.
-const WITH_ARG: &str = "vcrtOmMCuleEnaAxXZDLIPYTsS";
+const WITH_ARG: &str = "vcrtOmMCuleEnaAxXZDLIPYTsS3";
 
 impl SnmpArgs {
     /// Parses `args` following the command's [`Syntax`].
@@ -116,7 +117,16 @@ impl SnmpArgs {
                         _ => return Err(UsageError(format!("Invalid option: -{letter}"))),
                     }
                 }
-                let attached = flags.get(pos + letter.len_utf8()..).unwrap_or_default();
+                let mut attached = flags.get(pos + letter.len_utf8()..).unwrap_or_default().to_string();
+                // `-3m KEY`: the second letter belongs to the option, the key may follow.
+                if letter == '3' && attached.len() == 1 {
+                    let key = args
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| UsageError("option requires an argument -- '3'".to_string()))?;
+                    i += 1;
+                    attached.push_str(&key);
+                }
                 let value = if attached.is_empty() {
                     let v = args
                         .get(i)
@@ -125,7 +135,7 @@ impl SnmpArgs {
                     i += 1;
                     v
                 } else {
-                    attached.to_string()
+                    attached
                 };
                 if letter == 'C' {
                     i = out.push_app_options(&value, args, i, syntax.next_word_app_options)?;
@@ -187,8 +197,25 @@ impl SnmpArgs {
                         UsageError(format!("Invalid privacy protocol specified after -3x flag: {value}"))
                     })?)
             }
-            'A' => self.auth_password = Some(Password::new(value)),
-            'X' => self.priv_password = Some(Password::new(value)),
+            'A' => self.auth_password = Some(Credential::passphrase(value)),
+            'X' => self.priv_password = Some(Credential::passphrase(value)),
+            // -3m / -3M (the value starts with the second letter): master keys (Ku) in hex
+            // instead of the -A / -X passphrases.
+            '3' => {
+                let (which, key) = match value.split_at_checked(1) {
+                    Some((which @ ("m" | "M"), key)) => (which, key),
+                    _ => return Err(UsageError(format!("Invalid option: -3{value}"))),
+                };
+                let key = snmp::usm::hex::decode(key)
+                    .filter(|k| !k.is_empty())
+                    .ok_or_else(|| UsageError(format!("Bad key value after -3{which} flag.")))?;
+                let credential = Some(Credential::MasterKey(Box::new(snmp::usm::LocalizedKey::from_bytes(key))));
+                if which == "m" {
+                    self.auth_password = credential;
+                } else {
+                    self.priv_password = credential;
+                }
+            }
             'e' | 'E' => {
                 let id = parse_engine_id(value).map_err(|bad| {
                     UsageError(if bad {
@@ -257,7 +284,7 @@ impl SnmpArgs {
     /// packet (net-snmp checks them while parsing); missing ones only after discovery.
     pub fn security_or_error(&self) -> Result<Security, ArgsError> {
         for (password, kind) in [(&self.auth_password, "authentication"), (&self.priv_password, "privacy")] {
-            if let Some(p) = password
+            if let Some(Credential::Passphrase(p)) = password
                 && p.as_bytes().len() < snmp::usm::auth::MIN_PASSWORD_LEN
             {
                 return Err(ArgsError::ShortPassword(kind));
@@ -309,14 +336,7 @@ pub enum ArgsError {
 /// An engine ID in hex (`0x` optional), 5 to 32 octets (RFC 3411 SnmpEngineID). Err(true)
 /// for something that is not hex, Err(false) for a wrong length, as net-snmp tells them apart.
 fn parse_engine_id(text: &str) -> Result<Vec<u8>, bool> {
-    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
-    if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(true);
-    }
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .filter_map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
-        .collect();
+    let bytes = snmp::usm::hex::decode(text).filter(|b| !b.is_empty()).ok_or(true)?;
     if (5..=32).contains(&bytes.len()) { Ok(bytes) } else { Err(false) }
 }
 

@@ -87,6 +87,7 @@ OPTIONS:
   -u USER-NAME\t\tset security name (e.g. bert)
   -x PROTOCOL\t\tset privacy protocol (DES|AES|AES-192|AES-256)
   -X PASSPHRASE\t\tset privacy protocol pass phrase
+  -3m KEY, -3M KEY\tauthentication / privacy master key in hex, instead of -A / -X
   -r RETRIES\t\tset the number of retries
   -t TIMEOUT\t\tset the request timeout (in seconds)
   -m MIB[:...]\t\tload given list of MIBs (ALL loads everything, \"\" none)
@@ -134,6 +135,8 @@ impl From<ClientError> for Failure {
                 Failure::Program("USM authentication failure (incorrect password or key)".into())
             }
             ClientError::Usm(UsmError::MissingPrivacy) => Failure::Program("USM generic error".into()),
+            // net-snmp prints only its program name here; the reason helps more.
+            ClientError::Usm(e @ UsmError::BadMasterKey { .. }) => Failure::Program(e.to_string()),
             other => Failure::Message(other.to_string()),
         }
     }

@@ -11,8 +11,8 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use snmp::usm::SaltCounter;
 use snmp::usm::timeliness::MAX_BOOTS;
+use snmp::usm::{SaltCounter, hex};
 
 /// The file beside the agent's state file, mode 0600 (it holds localized keys).
 pub const ENGINE_FILE: &str = "osprey-agent-usm.state";
@@ -74,7 +74,7 @@ pub(crate) fn read_stored(path: &Path) -> Stored {
     let mut stored = Stored::default();
     for line in text.lines() {
         match line.split_once(' ') {
-            Some(("engineID", hex)) => stored.id = decode_hex(hex.trim()),
+            Some(("engineID", text)) => stored.id = hex::decode(text.trim()),
             Some(("engineBoots", n)) => stored.boots = n.trim().parse().unwrap_or(0),
             Some(("usmUser", _)) => stored.user_lines.push(line.to_string()),
             _ => {}
@@ -154,25 +154,13 @@ impl Engine {
     /// Rewrites the engine file with these `usmUser` lines.
     pub fn save(&self, user_lines: &[String]) -> std::io::Result<()> {
         let Some(path) = &self.file else { return Ok(()) };
-        let mut text = format!("engineID {}\nengineBoots {}\n", encode_hex(&self.id), self.boots);
+        let mut text = format!("engineID {}\nengineBoots {}\n", hex::encode(&self.id), self.boots);
         for line in user_lines {
             text.push_str(line);
             text.push('\n');
         }
         write_private(path, &text)
     }
-}
-
-pub(crate) fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let text = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
 
 #[cfg(test)]
@@ -220,13 +208,5 @@ mod tests {
         let b = Engine::start(None, None).unwrap();
         assert_ne!(a.id(), b.id());
         assert_eq!((a.boots(), a.time()), (1, 0));
-    }
-
-    #[test]
-    fn hex_round_trips() {
-        assert_eq!(decode_hex(&encode_hex(&[0, 0xab, 0x10])).unwrap(), [0, 0xab, 0x10]);
-        assert_eq!(decode_hex("0x80001f88"), Some(vec![0x80, 0, 0x1f, 0x88]));
-        assert_eq!(decode_hex("abc"), None);
-        assert_eq!(decode_hex("zz"), None);
     }
 }

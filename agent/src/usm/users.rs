@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use snmp::usm::auth::MIN_PASSWORD_LEN;
-use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, Password, PrivProtocol};
+use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, Password, PrivProtocol, hex};
 
-use super::engine::{Engine, decode_hex, encode_hex};
+use super::engine::Engine;
 
 /// One `createUser [-e ENGINEID] NAME [AUTH AUTHPASS [PRIV [PRIVPASS]]]` line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -73,7 +73,7 @@ pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
     let mut name = args.next().ok_or("createUser needs a user name")?;
     if name == "-e" {
         let hex = args.next().ok_or("createUser: -e needs an engine ID")?;
-        let id = decode_hex(hex).filter(|id| (5..=32).contains(&id.len()));
+        let id = hex::decode(hex).filter(|id| (5..=32).contains(&id.len()));
         engine_id = Some(id.ok_or_else(|| format!("createUser: bad engine ID {hex:?}"))?);
         name = args.next().ok_or("createUser needs a user name")?;
     }
@@ -180,10 +180,10 @@ impl UserTable {
             .values()
             .map(|(u, _)| {
                 let auth =
-                    u.auth.as_ref().map_or(("none", String::new()), |(p, k)| (p.name(), encode_hex(k.as_bytes())));
+                    u.auth.as_ref().map_or(("none", String::new()), |(p, k)| (p.name(), hex::encode(k.as_bytes())));
                 let privacy =
-                    u.privacy.as_ref().map_or(("none", String::new()), |(p, k)| (p.name(), encode_hex(k.as_bytes())));
-                format!("usmUser {} {} 0x{} {} 0x{}", encode_hex(&u.name), auth.0, auth.1, privacy.0, privacy.1)
+                    u.privacy.as_ref().map_or(("none", String::new()), |(p, k)| (p.name(), hex::encode(k.as_bytes())));
+                format!("usmUser {} {} 0x{} {} 0x{}", hex::encode(&u.name), auth.0, auth.1, privacy.0, privacy.1)
             })
             .collect()
     }

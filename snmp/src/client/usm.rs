@@ -15,7 +15,9 @@ use crate::pdu::{Pdu, PduType, Pdus, VarBind};
 use crate::security::SecurityLevel;
 use crate::usm::timeliness::RemoteClock;
 use crate::usm::wire::{self, EngineStamp, Envelope, Incoming};
-use crate::usm::{AuthProtocol, KeyExtension, LocalizedUser, Password, PrivProtocol, SaltCounter, UsmError, UsmReport};
+use crate::usm::{
+    AuthProtocol, Credential, KeyExtension, LocalizedUser, PrivProtocol, SaltCounter, UsmError, UsmReport,
+};
 
 /// msgMaxSize we advertise: the largest UDP payload over IPv4, as net-snmp does.
 pub const MAX_MESSAGE_SIZE: i32 = 65507;
@@ -27,9 +29,9 @@ pub struct UsmConfig {
     pub user: Vec<u8>,
     pub level: SecurityLevel,
     /// Needed from authNoPriv up.
-    pub auth: Option<(AuthProtocol, Password)>,
+    pub auth: Option<(AuthProtocol, Credential)>,
     /// Needed for authPriv.
-    pub privacy: Option<(PrivProtocol, Password, KeyExtension)>,
+    pub privacy: Option<(PrivProtocol, Credential, KeyExtension)>,
     /// The authoritative engine's ID when known (`-e`): no discovery of the ID is made, the
     /// clock is learnt from the first notInTimeWindow Report.
     pub security_engine_id: Option<Vec<u8>>,
@@ -55,32 +57,46 @@ impl UsmConfig {
 
     /// The user's keys localized to `engine_id`, as much of them as the level needs.
     pub fn localize(&self, engine_id: &[u8]) -> Result<LocalizedUser, UsmError> {
-        let auth = match self.level {
-            SecurityLevel::NoAuthNoPriv => None,
-            _ => self.auth.as_ref().map(|(p, pw)| (*p, pw.as_bytes())),
+        let auth = self.auth.as_ref().filter(|_| self.level >= SecurityLevel::AuthNoPriv);
+        let Some((auth_protocol, auth_credential)) = auth else {
+            return Ok(LocalizedUser::unauthenticated(self.user.clone()));
         };
-        let privacy = match self.level {
-            SecurityLevel::AuthPriv => self.privacy.as_ref().map(|(p, pw, ext)| (*p, pw.as_bytes(), *ext)),
-            _ => None,
+        let auth_ku = auth_credential.master_key(*auth_protocol)?;
+        let privacy = match self.privacy.as_ref().filter(|_| self.level == SecurityLevel::AuthPriv) {
+            None => None,
+            Some((protocol, credential, extension)) => {
+                let ku = if credential == auth_credential {
+                    auth_ku.clone()
+                } else {
+                    credential.master_key(*auth_protocol)?
+                };
+                Some((*protocol, ku, *extension))
+            }
         };
-        LocalizedUser::from_passwords(self.user.clone(), engine_id, auth, privacy)
+        LocalizedUser::from_master_keys(
+            self.user.clone(),
+            engine_id,
+            Some((*auth_protocol, &auth_ku)),
+            privacy.as_ref().map(|(protocol, ku, extension)| (*protocol, ku, *extension)),
+        )
     }
 
     /// Why these settings cannot be used, if they cannot: a level without its protocol and
-    /// password, or a password shorter than 8 octets.
+    /// credential, or a passphrase shorter than 8 octets.
     pub fn check(&self) -> Result<(), UsmError> {
-        let min = crate::usm::auth::MIN_PASSWORD_LEN;
-        if self.level >= SecurityLevel::AuthNoPriv {
-            let (_, password) = self.auth.as_ref().ok_or(UsmError::MissingAuth)?;
-            if password.as_bytes().len() < min {
-                return Err(UsmError::PasswordTooShort { len: password.as_bytes().len() });
+        let short = |credential: &Credential| match credential {
+            Credential::Passphrase(p) if p.as_bytes().len() < crate::usm::auth::MIN_PASSWORD_LEN => {
+                Err(UsmError::PasswordTooShort { len: p.as_bytes().len() })
             }
+            _ => Ok(()),
+        };
+        if self.level >= SecurityLevel::AuthNoPriv {
+            let (_, credential) = self.auth.as_ref().ok_or(UsmError::MissingAuth)?;
+            short(credential)?;
         }
         if self.level == SecurityLevel::AuthPriv {
-            let (_, password, _) = self.privacy.as_ref().ok_or(UsmError::MissingPrivacy)?;
-            if password.as_bytes().len() < min {
-                return Err(UsmError::PasswordTooShort { len: password.as_bytes().len() });
-            }
+            let (_, credential, _) = self.privacy.as_ref().ok_or(UsmError::MissingPrivacy)?;
+            short(credential)?;
         }
         Ok(())
     }
@@ -488,8 +504,8 @@ mod tests {
     fn usm_config(level: SecurityLevel) -> UsmConfig {
         UsmConfig {
             level,
-            auth: Some((AuthProtocol::Sha256, Password::new("authpass1"))),
-            privacy: Some((PrivProtocol::Aes128, Password::new("privpass1"), KeyExtension::Blumenthal)),
+            auth: Some((AuthProtocol::Sha256, Credential::passphrase("authpass1"))),
+            privacy: Some((PrivProtocol::Aes128, Credential::passphrase("privpass1"), KeyExtension::Blumenthal)),
             ..UsmConfig::new("alice")
         }
     }

@@ -22,6 +22,9 @@ pub enum UsmError {
     /// DES-CBC ciphertext must be a whole number of 8-octet blocks (RFC 3414 8.3.2).
     #[error("DES ciphertext of {len} octets is not a multiple of 8")]
     CiphertextNotBlockAligned { len: usize },
+    /// A master key (Ku) that is not the auth protocol's digest length.
+    #[error("master key of {len} octets, {expected} expected for this authentication protocol")]
+    BadMasterKey { len: usize, expected: usize },
     /// A privacy protocol was given without an authentication protocol (RFC 3414 3.1.1).
     #[error("privacy requires authentication")]
     PrivacyWithoutAuth,

@@ -92,3 +92,29 @@ impl fmt::Debug for Password {
         f.write_str("Password(<redacted>)")
     }
 }
+
+/// What a manager authenticates with: a passphrase, or the master key Ku derived from it
+/// ([`super::AuthProtocol::password_to_key`], net-snmp's `-3m`/`-3M`), which is what stored
+/// credentials keep so the passphrase itself is not kept anywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    Passphrase(Password),
+    /// Boxed: a key carries its keyed HMAC state, hundreds of bytes.
+    MasterKey(Box<LocalizedKey>),
+}
+
+impl Credential {
+    /// A passphrase credential.
+    pub fn passphrase(bytes: impl Into<Vec<u8>>) -> Credential {
+        Credential::Passphrase(Password::new(bytes))
+    }
+
+    /// Ku for `auth` (the privacy key too is hashed with the auth protocol): the passphrase
+    /// hashed (once; the costly step), or the master key as given.
+    pub fn master_key(&self, auth: super::AuthProtocol) -> Result<LocalizedKey, super::UsmError> {
+        match self {
+            Credential::Passphrase(password) => auth.password_to_key(password.as_bytes()),
+            Credential::MasterKey(key) => Ok(LocalizedKey::clone(key)),
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //! and the AES-192/256 variants net-snmp and Cisco use.
 //!
 //! Modules and what each owns:
-//! - [`key`]: [`Password`] and [`LocalizedKey`], a key bound to one authoritative engine (both redacted in `Debug`).
+//! - [`hex`]: hex text of engine IDs and keys, as net-snmp writes and reads it.
+//! - [`key`]: [`Password`], [`LocalizedKey`] (Ku, or Kul bound to one engine) and
+//!   [`Credential`] (a passphrase or its Ku), all redacted in `Debug`.
 //! - [`auth`]: [`AuthProtocol`], password-to-key, localization, HMAC signing and verification.
 //! - [`privacy`]: [`PrivProtocol`], [`KeyExtension`], DES-CBC and AES-CFB128 of a scopedPDU.
 //! - [`params`]: [`SecurityParameters`] (UsmSecurityParameters) and where the MAC sits in
@@ -22,6 +24,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod hex;
 pub mod key;
 pub mod params;
 pub mod privacy;
@@ -33,7 +36,7 @@ pub mod wire;
 
 pub use auth::AuthProtocol;
 pub use error::UsmError;
-pub use key::{LocalizedKey, Password};
+pub use key::{Credential, LocalizedKey, Password};
 pub use params::SecurityParameters;
 pub use privacy::{Encrypted, KeyExtension, PrivProtocol};
 pub use report::UsmReport;

@@ -33,23 +33,53 @@ impl LocalizedUser {
         auth: Option<(AuthProtocol, &[u8])>,
         privacy: Option<(PrivProtocol, &[u8], KeyExtension)>,
     ) -> Result<LocalizedUser, UsmError> {
-        let name = name.into();
         let Some((auth_protocol, auth_password)) = auth else {
             return match privacy {
                 None => Ok(LocalizedUser::unauthenticated(name)),
                 Some(_) => Err(UsmError::PrivacyWithoutAuth),
             };
         };
-        let auth_key = auth_protocol.localized_key(auth_password, engine_id)?;
+        let auth_ku = auth_protocol.password_to_key(auth_password)?;
+        let priv_ku = match privacy {
+            Some((_, priv_password, _)) if priv_password != auth_password => {
+                Some(auth_protocol.password_to_key(priv_password)?)
+            }
+            _ => None,
+        };
+        let privacy =
+            privacy.map(|(protocol, _, extension)| (protocol, priv_ku.as_ref().unwrap_or(&auth_ku), extension));
+        LocalizedUser::from_master_keys(name, engine_id, Some((auth_protocol, &auth_ku)), privacy)
+    }
+
+    /// Localizes master keys (Ku, [`AuthProtocol::password_to_key`] of the passphrases, as
+    /// net-snmp's `-3m`/`-3M` take them) for `engine_id`: what a manager keeps instead of the
+    /// passphrases. The privacy master key is hashed with the auth protocol, as its passphrase.
+    pub fn from_master_keys(
+        name: impl Into<Vec<u8>>,
+        engine_id: &[u8],
+        auth: Option<(AuthProtocol, &LocalizedKey)>,
+        privacy: Option<(PrivProtocol, &LocalizedKey, KeyExtension)>,
+    ) -> Result<LocalizedUser, UsmError> {
+        let name = name.into();
+        let Some((auth_protocol, auth_ku)) = auth else {
+            return match privacy {
+                None => Ok(LocalizedUser::unauthenticated(name)),
+                Some(_) => Err(UsmError::PrivacyWithoutAuth),
+            };
+        };
+        let needed = auth_protocol.digest_len();
+        for ku in std::iter::once(auth_ku).chain(privacy.map(|(_, ku, _)| ku)) {
+            if ku.len() != needed {
+                return Err(UsmError::BadMasterKey { len: ku.len(), expected: needed });
+            }
+        }
+        let auth_key = auth_protocol.localize(auth_ku, engine_id);
         let privacy = match privacy {
             None => None,
-            Some((priv_protocol, priv_password, extension)) => {
-                let key = if priv_password == auth_password {
-                    priv_protocol.extend_key(auth_protocol, &auth_key, engine_id, extension)?
-                } else {
-                    priv_protocol.localized_key(auth_protocol, priv_password, engine_id, extension)?
-                };
-                Some((priv_protocol, key))
+            Some((priv_protocol, priv_ku, extension)) => {
+                let localized =
+                    if priv_ku == auth_ku { auth_key.clone() } else { auth_protocol.localize(priv_ku, engine_id) };
+                Some((priv_protocol, priv_protocol.extend_key(auth_protocol, &localized, engine_id, extension)?))
             }
         };
         Ok(LocalizedUser { name, auth: Some((auth_protocol, auth_key)), privacy })
@@ -94,6 +124,36 @@ mod tests {
         .expect("user");
         assert_ne!(user.privacy, other.privacy);
         assert_eq!(user.auth, other.auth);
+    }
+
+    #[test]
+    fn master_keys_give_the_passwords_keys() {
+        for (auth, privacy, extension) in [
+            (AuthProtocol::Sha1, PrivProtocol::Aes256, KeyExtension::Reeder),
+            (AuthProtocol::Md5, PrivProtocol::Aes192, KeyExtension::Blumenthal),
+            (AuthProtocol::Sha512, PrivProtocol::Des, KeyExtension::Blumenthal),
+        ] {
+            let from_passwords = LocalizedUser::from_passwords(
+                "carol",
+                &ENGINE,
+                Some((auth, b"auth passphrase".as_slice())),
+                Some((privacy, b"priv passphrase".as_slice(), extension)),
+            )
+            .expect("user");
+            let auth_ku = auth.password_to_key(b"auth passphrase").expect("Ku");
+            let priv_ku = auth.password_to_key(b"priv passphrase").expect("Ku");
+            let from_keys = LocalizedUser::from_master_keys(
+                "carol",
+                &ENGINE,
+                Some((auth, &auth_ku)),
+                Some((privacy, &priv_ku, extension)),
+            )
+            .expect("user");
+            assert_eq!(from_keys, from_passwords, "{auth:?} {privacy:?}");
+        }
+        let short = LocalizedKey::from_bytes(vec![0; 16]);
+        let err = LocalizedUser::from_master_keys("carol", &ENGINE, Some((AuthProtocol::Sha256, &short)), None);
+        assert_eq!(err, Err(UsmError::BadMasterKey { len: 16, expected: 32 }));
     }
 
     #[test]
