@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp::usm::wire::{EngineStamp, Envelope, seal};
+use snmp::usm::wire::{EngineStamp, Envelope, discovery_probe, seal};
 use snmp::usm::{AuthProtocol, Incoming, KeyExtension, LocalizedUser, PrivProtocol, SaltCounter, UsmReport};
 use snmp::{
     Message, Oid, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, SecurityLevel, V3Header, V3Message, Value, VarBind,
@@ -288,22 +288,7 @@ fn discovery_matches_snmpd_and_flags_are_checked() {
         assert_eq!(boots, 1);
     }
     // Privacy without authentication: snmpInvalidMsgs, no answer.
-    let anonymous = LocalizedUser::unauthenticated("");
-    let scoped = ScopedPdu {
-        context_engine_id: Cow::Borrowed(b""),
-        context_name: Cow::Borrowed(b""),
-        pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, 1, vec![])),
-    };
-    let envelope = Envelope {
-        msg_id: 1,
-        max_size: 65507,
-        reportable: true,
-        level: SecurityLevel::NoAuthNoPriv,
-        engine: EngineStamp { engine_id: b"", boots: 0, time: 0 },
-        user: &anonymous,
-    };
-    let mut bytes = Vec::new();
-    seal(&mut bytes, &envelope, &scoped, &SaltCounter::starting_at(0)).unwrap();
+    let bytes = discovery_probe(1, 65507);
     let Message::V3(mut message) = Message::decode(&bytes).unwrap() else { panic!("v3") };
     message.header.flags = V3Header::FLAG_PRIV | V3Header::FLAG_REPORTABLE;
     let bad_flags = Message::V3(V3Message { ..message }).to_vec();

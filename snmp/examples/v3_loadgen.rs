@@ -15,9 +15,9 @@ use std::borrow::Cow;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use snmp::usm::wire::{EngineStamp, Envelope, Incoming, decode_scoped, seal};
+use snmp::usm::wire::{EngineStamp, Envelope, Incoming, decode_scoped, discovery_probe, seal};
 use snmp::usm::{AuthProtocol, KeyExtension, LocalizedUser, PrivProtocol, SaltCounter, SecurityParameters};
-use snmp::{Message, Oid, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, SecurityLevel, VarBind};
+use snmp::{Message, Oid, Pdu, PduType, Pdus, ScopedPdu, ScopedPduData, VarBind};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -85,23 +85,7 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
 
 /// The agent's engine ID, boots and time from the Report to an empty-engine probe.
 fn discover(socket: &UdpSocket) -> Result<(Vec<u8>, u32, u32), Error> {
-    let probe_user = LocalizedUser::unauthenticated(Vec::new());
-    let scoped = ScopedPdu {
-        context_engine_id: Cow::Borrowed(b""),
-        context_name: Cow::Borrowed(b""),
-        pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, 1, Vec::new())),
-    };
-    let envelope = Envelope {
-        msg_id: 1,
-        max_size: 65507,
-        reportable: true,
-        level: SecurityLevel::NoAuthNoPriv,
-        engine: EngineStamp { engine_id: b"", boots: 0, time: 0 },
-        user: &probe_user,
-    };
-    let mut out = Vec::new();
-    seal(&mut out, &envelope, &scoped, &SaltCounter::starting_at(0))?;
-    socket.send(&out)?;
+    socket.send(&discovery_probe(1, 65507))?;
     let mut buf = vec![0u8; 65535];
     let n = socket.recv(&mut buf)?;
     let Message::V3(reply) = Message::decode(buf.get(..n).unwrap_or_default())? else {

@@ -232,29 +232,9 @@ impl UsmSession {
         }
     }
 
-    /// The discovery probe (RFC 3414 §4): noAuthNoPriv, no engine ID, no user, an empty
-    /// GetRequest, reportable.
-    pub fn probe(&self, msg_id: i32) -> Result<Vec<u8>, UsmError> {
-        let nobody = LocalizedUser::unauthenticated(Vec::new());
-        let envelope = Envelope {
-            msg_id,
-            max_size: MAX_MESSAGE_SIZE,
-            reportable: true,
-            level: SecurityLevel::NoAuthNoPriv,
-            engine: EngineStamp { engine_id: &[], boots: 0, time: 0 },
-            user: &nobody,
-        };
-        let scoped = ScopedPdu {
-            context_engine_id: Cow::Borrowed(&[]),
-            context_name: Cow::Borrowed(&[]),
-            pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, i64::from(msg_id), Vec::new())),
-        };
-        let mut out = Vec::new();
-        wire::seal(&mut out, &envelope, &scoped, &self.salt).map_err(|e| match e {
-            wire::SealError::Usm(u) => u,
-            wire::SealError::LevelAboveUser { .. } => UsmError::MissingAuth,
-        })?;
-        Ok(out)
+    /// The discovery probe (RFC 3414 §4).
+    pub fn probe(&self, msg_id: i32) -> Vec<u8> {
+        wire::discovery_probe(msg_id, MAX_MESSAGE_SIZE)
     }
 
     /// Seals `pdu` for `engine` with message id `msg_id`.
@@ -457,7 +437,7 @@ impl super::Client {
                 pdu.request_id = id;
                 usm.seal(engine, msg_id, pdu)?
             }
-            _ => usm.probe(msg_id)?,
+            _ => usm.probe(msg_id),
         };
         let (tx, mut rx) = tokio::sync::mpsc::channel(8);
         super::lock(&transport.pending).insert(id, (self.peer, super::Waiter::Usm(tx)));

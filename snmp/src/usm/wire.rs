@@ -109,6 +109,34 @@ pub fn seal(
     Ok(())
 }
 
+/// The engine-discovery probe (RFC 3414 §4): reportable, noAuthNoPriv, empty engine ID and
+/// user name, an empty GetRequest with request-id `msg_id`. The agent answers with a
+/// usmStatsUnknownEngineIDs Report carrying its engine ID, boots and time.
+pub fn discovery_probe(msg_id: i32, max_size: i32) -> Vec<u8> {
+    let security = SecurityParameters {
+        engine_id: &[],
+        engine_boots: 0,
+        engine_time: 0,
+        user_name: &[],
+        auth_parameters: &[],
+        privacy_parameters: &[],
+    };
+    Message::V3(V3Message {
+        header: V3Header { msg_id, max_size, flags: V3Header::FLAG_REPORTABLE, security_model: USM_SECURITY_MODEL },
+        security_parameters: Cow::Owned(security.to_vec()),
+        data: ScopedPduData::Plaintext(ScopedPdu {
+            context_engine_id: Cow::Borrowed(&[]),
+            context_name: Cow::Borrowed(&[]),
+            pdu: crate::pdu::Pdus::Pdu(crate::pdu::Pdu::new(
+                crate::pdu::PduType::GetRequest,
+                i64::from(msg_id),
+                Vec::new(),
+            )),
+        }),
+    })
+    .to_vec()
+}
+
 /// A received v3 message taken apart enough to find its user (RFC 3414 §3.2 steps 1-2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incoming<'a> {
@@ -310,6 +338,27 @@ mod tests {
         };
         let err = seal(&mut Vec::new(), &envelope, &scoped(), &SaltCounter::starting_at(0)).unwrap_err();
         assert!(matches!(err, SealError::LevelAboveUser { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_discovery_probe_is_an_anonymous_sealed_get() {
+        let nobody = LocalizedUser::unauthenticated(Vec::new());
+        let envelope = Envelope {
+            msg_id: 42,
+            max_size: 65507,
+            reportable: true,
+            level: SecurityLevel::NoAuthNoPriv,
+            engine: EngineStamp { engine_id: &[], boots: 0, time: 0 },
+            user: &nobody,
+        };
+        let scoped = ScopedPdu {
+            context_engine_id: Cow::Borrowed(&[]),
+            context_name: Cow::Borrowed(&[]),
+            pdu: Pdus::Pdu(Pdu::new(PduType::GetRequest, 42, Vec::new())),
+        };
+        let mut sealed = Vec::new();
+        seal(&mut sealed, &envelope, &scoped, &SaltCounter::starting_at(0)).unwrap();
+        assert_eq!(discovery_probe(42, 65507), sealed);
     }
 
     #[test]
