@@ -79,6 +79,8 @@ pub struct Config {
     pub procs: Vec<ProcRule>,
     pub trap_sinks: Vec<Sink>,
     pub inform_sinks: Vec<Sink>,
+    /// `trapsess` lines (SNMPv3 keys inside, as master keys; `Debug` hides them).
+    pub trap_sessions: Vec<crate::trapsess::TrapSession>,
     /// `engineID TEXT`: the text-format snmpEngineID (used at start, not at reloads).
     pub engine_id: Option<Vec<u8>>,
     /// `createUser` lines (passwords inside; `Debug` hides them).
@@ -219,6 +221,7 @@ impl Config {
                     self.inform_sinks.push(sink);
                 }
             }
+            "trapsess" => self.trap_sessions.push(crate::trapsess::parse_trapsess(rest)?),
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
             other => return Err(format!("Unknown token: {other}.")),
@@ -246,13 +249,18 @@ fn sink(words: &[&str]) -> Result<Sink, String> {
         [t, c, ..] => (t, *c),
         [] => return Err("sink needs a host".into()),
     };
-    let (host, port) = match target.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
-            (h.trim_matches(|c| c == '[' || c == ']'), p.parse::<u16>().map_err(|_| format!("bad port {p:?}"))?)
-        }
-        _ => (*target, 162),
-    };
+    let (host, port) = host_port(target)?;
     Ok(Sink { host: host.to_string(), port, community: community.to_string() })
+}
+
+/// `HOST[:PORT]` (IPv6 addresses in brackets when a port follows); port 162 by default.
+pub(crate) fn host_port(target: &str) -> Result<(&str, u16), String> {
+    match target.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
+            Ok((h.trim_matches(|c| c == '[' || c == ']'), p.parse::<u16>().map_err(|_| format!("bad port {p:?}"))?))
+        }
+        _ => Ok((target.trim_matches(|c| c == '[' || c == ']'), 162)),
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +309,27 @@ mod tests {
         assert!(c.users.is_empty());
         assert_eq!(w[1].to_string(), "/etc/snmp/snmpd.conf: line 2: Warning: Unknown token: frobnicate.");
         assert_eq!(c.system.location.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn trapsess_lines_and_their_warnings() {
+        let text = "trapsess -v 2c -c traps -Ci 127.0.0.1:1162\ntrapsess -v 1 -c public host\n\
+            trapsess -v 3 -u ops -l authPriv -a SHA -A secretpass1 -x AES -X tiny host\n\
+            trapsess -v 3 -u ops -l authPriv -a SHA -A secretpass1 -x AES -X secretpass2 [::1]:162\n";
+        let (c, w) = Config::parse(text, "snmpd.conf");
+        let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [2, 3], "{w:?}");
+        assert!(
+            w[0].to_string()
+                .starts_with("snmpd.conf: line 2: Warning: trapsess: SNMPv1 traps (-v 1) are not supported")
+        );
+        assert!(w[1].message.contains("privacy passphrase is shorter"), "{}", w[1]);
+        assert!(!w[1].message.contains("tiny") && !w[1].message.contains("secretpass1"));
+        assert_eq!(c.trap_sessions.len(), 2);
+        assert_eq!(c.trap_sessions[0].security, crate::trapsess::NotifySecurity::Community("traps".into()));
+        assert!(c.trap_sessions[0].inform);
+        assert_eq!((c.trap_sessions[1].host.as_str(), c.trap_sessions[1].port), ("::1", 162));
+        assert!(!format!("{c:?}").contains("secretpass"));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! - [`registry`]: handlers by subtree; GET routing and GETNEXT across handlers.
 //! - [`dispatch`]: the request path as a pure function (datagram in, datagram out).
 //! - [`stats`]: the snmp group counters.
-//! - [`notify`]: traps and informs to the configured sinks; coldStart, linkUp/linkDown.
+//! - [`notify`]: traps and informs (v2c and SNMPv3) to the configured sinks; coldStart,
+//!   linkUp/linkDown.
+//! - [`trapsess`]: `trapsess` lines (net-snmp's command-line options for one sink).
 //! - [`persist`]: the state file for values set over SNMP.
 //! - [`usm`]: SNMPv3: the engine, USM users, v3 message processing (RFC 3412/3414).
 //! - [`mib`]: the built-in MIB modules, one per group.
@@ -33,6 +35,7 @@ pub mod registry;
 pub mod server;
 pub mod simulate;
 pub mod stats;
+pub mod trapsess;
 pub mod usm;
 pub mod vacm;
 pub mod view;

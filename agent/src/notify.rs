@@ -1,6 +1,7 @@
 //! Notifications: SNMPv2-Trap to every `trap2sink` and InformRequest to every
-//! `informsink` (resent until acknowledged, a bounded number of times), sent from one
-//! background thread so the request path never waits on them. Also the standard traps
+//! `informsink` (resent until acknowledged, a bounded number of times), and either, in
+//! SNMPv2c or SNMPv3 ([`usm`]), to every `trapsess`; sent from one background thread so
+//! the request path never waits on them. Also the standard traps
 //! the agent raises: coldStart at start, linkUp/linkDown when an interface's operational
 //! status changes (watched by polling, as snmpd's linkUpDownNotifications does).
 
@@ -10,9 +11,15 @@ use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, Value, VarBind, Version};
 
-use crate::config::{Config, Sink};
+use crate::config::Config;
+use crate::trapsess::NotifySecurity;
+use crate::usm::Engine;
+
+mod usm;
 
 /// snmpTrapOID.0
 const SNMP_TRAP_OID: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
@@ -68,36 +75,81 @@ pub struct Notifier {
     tx: Sender<Notification>,
 }
 
-/// Where one sink's notifications go, resolved once.
-#[derive(Debug, Clone)]
-struct Target {
-    addr: SocketAddr,
-    community: String,
-    inform: bool,
+/// How one destination's notifications are secured and sent.
+#[derive(Debug)]
+enum Security {
+    Community(String),
+    Usm(Box<usm::UsmTarget>),
 }
 
-fn resolve(sinks: &[Sink], inform: bool, log: &dyn Fn(&str)) -> Vec<Target> {
-    sinks
-        .iter()
-        .filter_map(|s| match (s.host.as_str(), s.port).to_socket_addrs().ok().and_then(|mut a| a.next()) {
-            Some(addr) => Some(Target { addr, community: s.community.clone(), inform }),
-            None => {
-                log(&format!("notification sink {}:{} does not resolve; skipped", s.host, s.port));
-                None
-            }
+/// Where one sink's notifications go, resolved once.
+#[derive(Debug)]
+struct Target {
+    addr: SocketAddr,
+    inform: bool,
+    security: Security,
+}
+
+fn resolve_addr(host: &str, port: u16, log: &dyn Fn(&str)) -> Option<SocketAddr> {
+    let addr = (host, port).to_socket_addrs().ok().and_then(|mut a| a.next());
+    if addr.is_none() {
+        log(&format!("notification sink {host}:{port} does not resolve; skipped"));
+    }
+    addr
+}
+
+/// The destinations of `trap2sink`, `informsink` and `trapsess` lines. SNMPv3 keys are
+/// localized here: to the agent's engine for traps, to `-e`'s engine when given.
+fn resolve(config: &Config, engine: &Arc<Engine>, log: &dyn Fn(&str)) -> Vec<Target> {
+    let sinks = config.trap_sinks.iter().map(|s| (s, false)).chain(config.inform_sinks.iter().map(|s| (s, true)));
+    let mut targets: Vec<Target> = sinks
+        .filter_map(|(s, inform)| {
+            let addr = resolve_addr(&s.host, s.port, log)?;
+            Some(Target { addr, inform, security: Security::Community(s.community.clone()) })
         })
-        .collect()
+        .collect();
+    for session in &config.trap_sessions {
+        let Some(addr) = resolve_addr(&session.host, session.port, log) else { continue };
+        let security = match &session.security {
+            NotifySecurity::Community(c) => Security::Community(c.clone()),
+            NotifySecurity::Usm(usm_config) => {
+                match usm::UsmTarget::new(usm_config.clone(), engine.clone(), session.inform) {
+                    Ok(target) => Security::Usm(Box::new(target)),
+                    Err(e) => {
+                        log(&format!("trapsess {}:{}: {e}; skipped", session.host, session.port));
+                        continue;
+                    }
+                }
+            }
+        };
+        targets.push(Target { addr, inform: session.inform, security });
+    }
+    targets
 }
 
 impl Notifier {
     /// Starts the sender thread for the config's sinks. With no sinks, notifications are
     /// dropped without a thread or a socket.
-    pub fn start(config: &Config, started: Instant, log: impl Fn(&str) + Send + 'static) -> Notifier {
+    /// SNMPv3 traps are sent as `engine`, the agent's.
+    pub fn start(
+        config: &Config,
+        started: Instant,
+        engine: &Arc<Engine>,
+        log: impl Fn(&str) + Send + 'static,
+    ) -> Notifier {
         let (tx, rx) = mpsc::channel();
-        let mut targets = resolve(&config.trap_sinks, false, &log);
-        targets.extend(resolve(&config.inform_sinks, true, &log));
-        if !targets.is_empty() {
-            std::thread::spawn(move || send_loop(&rx, &targets, started, &log));
+        let has_sinks =
+            !(config.trap_sinks.is_empty() && config.inform_sinks.is_empty() && config.trap_sessions.is_empty());
+        if has_sinks {
+            let config = config.clone();
+            let engine = engine.clone();
+            // Resolving and localizing happen on the sender thread: never on the request path.
+            std::thread::spawn(move || {
+                let targets = resolve(&config, &engine, &log);
+                if !targets.is_empty() {
+                    send_loop(&rx, targets, started, &log);
+                }
+            });
         }
         Notifier { tx }
     }
@@ -128,13 +180,71 @@ impl Notifier {
 
 /// An inform waiting for its acknowledgement.
 struct PendingInform {
+    target: usize,
+    pdu: Pdu<'static>,
+    /// What was last sent, and the id its answer carries.
     bytes: Vec<u8>,
-    addr: SocketAddr,
+    awaiting: Awaiting,
     attempts: u32,
     next: Instant,
 }
 
-fn send_loop(rx: &Receiver<Notification>, targets: &[Target], started: Instant, log: &dyn Fn(&str)) {
+/// The id that ties an answer to what was sent.
+#[derive(Debug, Clone, Copy)]
+enum Awaiting {
+    /// A v2c Response with this request-id.
+    Community(i64),
+    /// A v3 answer to this message.
+    Usm(usm::Stage),
+}
+
+/// Message and request ids: positive, distinct for a long while.
+struct Ids(i32);
+
+impl Ids {
+    fn next(&mut self) -> i32 {
+        self.0 = if self.0 >= i32::MAX - 1 { 1 } else { self.0 + 1 };
+        self.0
+    }
+}
+
+/// The datagram for `pdu` to `target` (the next step of a v3 inform exchange).
+fn datagram(target: &Target, pdu: &Pdu<'static>, ids: &mut Ids) -> Result<(Vec<u8>, Option<Awaiting>), String> {
+    match &target.security {
+        Security::Community(community) => {
+            let msg = Message::Community(CommunityMessage {
+                version: Version::V2c,
+                community: Cow::Owned(community.as_bytes().to_vec()),
+                pdu: Pdus::Pdu(pdu.clone()),
+            });
+            Ok((msg.to_vec(), Some(Awaiting::Community(pdu.request_id))))
+        }
+        Security::Usm(usm) if target.inform => {
+            let (bytes, stage) = usm.next_inform_datagram(ids.next(), pdu)?;
+            Ok((bytes, Some(Awaiting::Usm(stage))))
+        }
+        Security::Usm(usm) => Ok((usm.seal_trap(ids.next(), pdu.clone())?, None)),
+    }
+}
+
+/// What `datagram` from the inform's receiver means for it.
+fn judge(target: &mut Target, awaiting: Awaiting, datagram: &[u8]) -> usm::Outcome {
+    match (awaiting, &mut target.security) {
+        (Awaiting::Community(request_id), Security::Community(_)) => {
+            let Ok(Message::Community(m)) = Message::decode(datagram) else { return usm::Outcome::Ignore };
+            match m.pdu {
+                Pdus::Pdu(p) if p.pdu_type == PduType::Response && p.request_id == request_id => {
+                    usm::Outcome::Acknowledged
+                }
+                _ => usm::Outcome::Ignore,
+            }
+        }
+        (Awaiting::Usm(stage), Security::Usm(usm)) => usm.judge_reply(datagram, stage),
+        _ => usm::Outcome::Ignore,
+    }
+}
+
+fn send_loop(rx: &Receiver<Notification>, mut targets: Vec<Target>, started: Instant, log: &dyn Fn(&str)) {
     let bind: SocketAddr =
         if targets.iter().all(|t| t.addr.is_ipv4()) { ([0, 0, 0, 0], 0).into() } else { ([0u16; 8], 0).into() };
     let socket = match UdpSocket::bind(bind) {
@@ -145,8 +255,8 @@ fn send_loop(rx: &Receiver<Notification>, targets: &[Target], started: Instant, 
         }
     };
     let _ = socket.set_nonblocking(true);
-    let mut request_id: i64 = 1;
-    let mut pending: HashMap<i64, PendingInform> = HashMap::new();
+    let mut ids = Ids(0);
+    let mut pending: Vec<PendingInform> = Vec::new();
     let mut buf = vec![0u8; 65535];
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -157,19 +267,20 @@ fn send_loop(rx: &Receiver<Notification>, targets: &[Target], started: Instant, 
                     VarBind::new(Oid::from(SNMP_TRAP_OID), Value::oid(n.trap_oid.clone())),
                 ];
                 varbinds.extend(n.varbinds.iter().cloned());
-                for t in targets {
-                    request_id += 1;
+                for (index, t) in targets.iter().enumerate() {
                     let pdu_type = if t.inform { PduType::InformRequest } else { PduType::SnmpV2Trap };
-                    let msg = Message::Community(CommunityMessage {
-                        version: Version::V2c,
-                        community: Cow::Owned(t.community.as_bytes().to_vec()),
-                        pdu: Pdus::Pdu(Pdu::new(pdu_type, request_id, varbinds.clone())),
-                    });
-                    let bytes = msg.to_vec();
+                    let pdu = Pdu::new(pdu_type, i64::from(ids.next()), varbinds.clone());
+                    let (bytes, awaiting) = match datagram(t, &pdu, &mut ids) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            log(&format!("notification to {} not sent: {e}", t.addr));
+                            continue;
+                        }
+                    };
                     let _ = socket.send_to(&bytes, t.addr);
-                    if t.inform {
+                    if let Some(awaiting) = awaiting {
                         let next = Instant::now() + INFORM_TIMEOUT;
-                        pending.insert(request_id, PendingInform { bytes, addr: t.addr, attempts: 1, next });
+                        pending.push(PendingInform { target: index, pdu, bytes, awaiting, attempts: 1, next });
                     }
                 }
             }
@@ -177,29 +288,59 @@ fn send_loop(rx: &Receiver<Notification>, targets: &[Target], started: Instant, 
             Err(RecvTimeoutError::Disconnected) if pending.is_empty() => return,
             Err(RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(100)),
         }
-        // Acknowledgements: a Response carrying an inform's request-id.
+        // Answers: acknowledgements, and for v3 the Reports that teach the engine and clock.
+        let mut resend_now = Vec::new();
         while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            let Some(Ok(Message::Community(m))) = buf.get(..n).map(Message::decode) else { continue };
-            if let Pdus::Pdu(p) = m.pdu
-                && p.pdu_type == PduType::Response
-                && pending.get(&p.request_id).is_some_and(|i| i.addr == from)
-            {
-                pending.remove(&p.request_id);
+            let Some(datagram) = buf.get(..n) else { continue };
+            let mut done = None;
+            for (i, inform) in pending.iter().enumerate() {
+                let Some(target) = targets.get_mut(inform.target).filter(|t| t.addr == from) else { continue };
+                match judge(target, inform.awaiting, datagram) {
+                    usm::Outcome::Ignore => continue,
+                    usm::Outcome::Acknowledged => done = Some(i),
+                    usm::Outcome::SendAgain => resend_now.push(inform.pdu.request_id),
+                    usm::Outcome::Refused(why) => {
+                        log(&format!("inform {} to {} refused: {why}; dropped", inform.pdu.request_id, from));
+                        done = Some(i);
+                    }
+                }
+                break;
+            }
+            if let Some(i) = done {
+                pending.swap_remove(i);
             }
         }
         let now = Instant::now();
-        pending.retain(|id, inform| {
-            if inform.next > now {
+        pending.retain_mut(|inform| {
+            let again = resend_now.contains(&inform.pdu.request_id);
+            if inform.next > now && !again {
                 return true;
             }
             if inform.attempts >= INFORM_ATTEMPTS {
                 log(&format!(
-                    "inform {id} to {} not acknowledged after {} attempts; dropped",
-                    inform.addr, inform.attempts
+                    "inform {} to {} not acknowledged after {} attempts; dropped",
+                    inform.pdu.request_id,
+                    targets.get(inform.target).map_or_else(String::new, |t| t.addr.to_string()),
+                    inform.attempts
                 ));
                 return false;
             }
-            let _ = socket.send_to(&inform.bytes, inform.addr);
+            let Some(target) = targets.get(inform.target) else { return false };
+            // v2c resends the same datagram; v3 reseals (a fresh clock, maybe a new engine).
+            if again || matches!(inform.awaiting, Awaiting::Usm(_)) {
+                match datagram(target, &inform.pdu, &mut ids) {
+                    Ok((bytes, Some(awaiting))) => {
+                        inform.bytes = bytes;
+                        inform.awaiting = awaiting;
+                    }
+                    Ok((_, None)) => return false,
+                    Err(e) => {
+                        log(&format!("inform {} to {} not sent: {e}; dropped", inform.pdu.request_id, target.addr));
+                        return false;
+                    }
+                }
+            }
+            let _ = socket.send_to(&inform.bytes, target.addr);
             inform.attempts += 1;
             inform.next = now + INFORM_TIMEOUT;
             true
@@ -213,6 +354,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
+    use crate::config::Sink;
 
     fn receive(sock: &UdpSocket) -> Pdu<'static> {
         let mut buf = vec![0u8; 65535];
@@ -232,7 +374,8 @@ mod tests {
             trap_sinks: vec![Sink { host: "127.0.0.1".into(), port, community: "traps".into() }],
             ..Config::default()
         };
-        let notifier = Notifier::start(&config, Instant::now(), |_| {});
+        let engine = Arc::new(Engine::start(None, None).unwrap());
+        let notifier = Notifier::start(&config, Instant::now(), &engine, |_| {});
         // eth0 (index 2) goes down, then up again; lo (1) stays up.
         let states = Arc::new(Mutex::new(vec![
             vec![(1, 1, 1), (2, 1, 1)],

@@ -1,5 +1,7 @@
 //! coldStart notifications reach Net-SNMP's snmptrapd: one SNMPv2-Trap to the trap2sink
-//! and one inform to the informsink, acknowledged by snmptrapd (so sent exactly once).
+//! and one inform to the informsink, acknowledged by snmptrapd (so sent exactly once); and
+//! through `trapsess`, SNMPv3 authPriv traps (the agent's engine authoritative) and informs
+//! (snmptrapd's engine, discovered), while wrong passphrases get nothing through.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Stdio};
@@ -21,9 +23,14 @@ impl Drop for Trapd {
 }
 
 fn start_trapd(port: u16) -> Trapd {
+    start_trapd_with(port, "")
+}
+
+/// snmptrapd with `extra` (createUser lines) after `disableAuthorization yes`.
+fn start_trapd_with(port: u16, extra: &str) -> Trapd {
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("snmptrapd.conf");
-    std::fs::write(&conf, "disableAuthorization yes\n").unwrap();
+    std::fs::write(&conf, format!("disableAuthorization yes\n{extra}")).unwrap();
     let log = dir.path().join("traps.log");
     let child = Command::new("/usr/sbin/snmptrapd")
         .args(["-f", "-C", "-c"])
@@ -48,12 +55,25 @@ fn start_trapd(port: u16) -> Trapd {
     Trapd { child, log, _dir: dir }
 }
 
+fn snmptrapd_installed() -> bool {
+    if std::path::Path::new("/usr/sbin/snmptrapd").exists() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "snmptrapd missing in CI");
+    eprintln!("skipped: snmptrapd not installed");
+    false
+}
+
+const COLD_START: &str = ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.6.3.1.1.5.1";
+
+fn cold_starts(t: &Trapd) -> usize {
+    std::fs::read_to_string(&t.log).unwrap_or_default().matches(COLD_START).count()
+}
+
 #[test]
 fn cold_start_trap_and_acknowledged_inform() {
     testkit::require_netsnmp!();
-    if !std::path::Path::new("/usr/sbin/snmptrapd").exists() {
-        assert!(std::env::var_os("CI").is_none(), "snmptrapd missing in CI");
-        eprintln!("skipped: snmptrapd not installed");
+    if !snmptrapd_installed() {
         return;
     }
     let trap_port = testkit::free_udp_port();
@@ -64,8 +84,7 @@ fn cold_start_trap_and_acknowledged_inform() {
         "rocommunity public 127.0.0.1\ntrap2sink 127.0.0.1:{trap_port} public\ninformsink 127.0.0.1:{inform_port} public\n"
     );
     let _agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let cold_start = ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.6.3.1.1.5.1";
-    let count = |t: &Trapd| std::fs::read_to_string(&t.log).unwrap_or_default().matches(cold_start).count();
+    let count = cold_starts;
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline && (count(&traps) == 0 || count(&informs) == 0) {
         std::thread::sleep(Duration::from_millis(100));
@@ -78,4 +97,131 @@ fn cold_start_trap_and_acknowledged_inform() {
     let log = std::fs::read_to_string(&traps.log).unwrap();
     assert!(log.contains(".1.3.6.1.2.1.1.3.0 = Timeticks:"), "{log}");
     assert!(log.contains(".1.3.6.1.6.3.1.1.4.3.0 = OID: .1.3.6.1.4.1.8072.3.2.10"), "{log}");
+}
+
+/// The agent's `engineID ospreytest`.
+const AGENT_ENGINE_TEXT: &str = "ospreytest";
+
+/// The engine ID `engineID TEXT` gives, in hex as `createUser -e` and `trapsess -e` take it.
+fn text_engine_hex(text: &str) -> String {
+    let mut hex = String::from("0x80001f8804");
+    for b in text.bytes() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+fn agent_engine_hex() -> String {
+    text_engine_hex(AGENT_ENGINE_TEXT)
+}
+
+#[test]
+fn v3_auth_priv_trap_and_inform_reach_snmptrapd_once() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    let trap_port = testkit::free_udp_port();
+    let inform_port = testkit::free_udp_port();
+    // Traps: the agent is authoritative, so snmptrapd knows the user by the agent's engine.
+    let traps = start_trapd_with(
+        trap_port,
+        &format!("createUser -e {} trapper SHA-256 trapauthpass AES trapprivpass\n", agent_engine_hex()),
+    );
+    // Informs: snmptrapd is authoritative; its user is localized to its own engine.
+    let informs = start_trapd_with(inform_port, "createUser informer SHA informauthpass AES informprivpass\n");
+    let conf = format!(
+        "rocommunity public 127.0.0.1\nengineID {AGENT_ENGINE_TEXT}\n\
+         trapsess -v 3 -u trapper -l authPriv -a SHA-256 -A trapauthpass -x AES -X trapprivpass 127.0.0.1:{trap_port}\n\
+         trapsess -v3 -Ci -u informer -l authPriv -a SHA -A informauthpass -x AES -X informprivpass 127.0.0.1:{inform_port}\n"
+    );
+    let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && (cold_starts(&traps) == 0 || cold_starts(&informs) == 0) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
+    assert_eq!(cold_starts(&traps), 1, "{}\n{agent_log}", std::fs::read_to_string(&traps.log).unwrap_or_default());
+    assert_eq!(cold_starts(&informs), 1, "{}\n{agent_log}", std::fs::read_to_string(&informs.log).unwrap_or_default());
+    // An unacknowledged inform would be sent again after 1 s.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(cold_starts(&informs), 1, "inform resent: snmptrapd's authenticated Response was not matched");
+    assert_eq!(cold_starts(&traps), 1);
+    let log = std::fs::read_to_string(&traps.log).unwrap();
+    assert!(log.contains(".1.3.6.1.6.3.1.1.4.3.0 = OID: .1.3.6.1.4.1.8072.3.2.10"), "{log}");
+    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
+    assert!(!agent_log.contains("refused") && !agent_log.contains("dropped"), "{agent_log}");
+}
+
+#[test]
+fn wrong_passphrases_get_nothing_through_and_the_inform_gives_up() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    let trap_port = testkit::free_udp_port();
+    let inform_port = testkit::free_udp_port();
+    let traps = start_trapd_with(
+        trap_port,
+        &format!("createUser -e {} trapper SHA trapauthpass AES trapprivpass\n", agent_engine_hex()),
+    );
+    let informs = start_trapd_with(inform_port, "createUser informer SHA informauthpass AES informprivpass\n");
+    let conf = format!(
+        "rocommunity public 127.0.0.1\nengineID {AGENT_ENGINE_TEXT}\n\
+         trapsess -v 3 -u trapper -l authPriv -a SHA -A wrongauthpass -x AES -X trapprivpass 127.0.0.1:{trap_port}\n\
+         trapsess -v 3 -Ci -u informer -l authPriv -a SHA -A wrongauthpass -x AES -X informprivpass 127.0.0.1:{inform_port}\n"
+    );
+    let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let agent_log = || std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
+    // The inform gives up: snmptrapd's wrongDigests Report, or the bounded retries (6 s).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline && !agent_log().contains("inform") {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = agent_log();
+    assert!(log.contains("refused") || log.contains("not acknowledged"), "{log}");
+    assert!(!log.contains("wrongauthpass"), "a passphrase in the log: {log}");
+    assert_eq!(cold_starts(&traps), 0, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
+    assert_eq!(cold_starts(&informs), 0, "{}", std::fs::read_to_string(&informs.log).unwrap_or_default());
+    // The agent still answers.
+    let out = testkit::tools::run("snmpget", &["-v2c", "-c", "public", "-r", "1", &agent.addr(), "1.3.6.1.2.1.1.3.0"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn v3_informs_to_a_given_engine_learn_its_clock_or_rediscover_it() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    let user = "createUser informer SHA informauthpass AES informprivpass\n";
+    let (right_port, wrong_port) = (testkit::free_udp_port(), testkit::free_udp_port());
+    let right = start_trapd_with(right_port, &format!("engineID trapdright\n{user}"));
+    let wrong = start_trapd_with(wrong_port, &format!("engineID trapdwrong\n{user}"));
+    // `-e` names the engine, so no discovery: the first inform carries a clock of 0/0 and
+    // snmptrapd's notInTimeWindow Report gives the real one. Given the wrong engine,
+    // snmptrapd's unknownEngineID Report sends the agent back to discovery.
+    let line = |engine: &str, port: u16| {
+        format!(
+            "trapsess -v 3 -Ci -e {engine} -u informer -l authPriv -a SHA -A informauthpass \
+             -x AES -X informprivpass 127.0.0.1:{port}\n"
+        )
+    };
+    let conf = format!(
+        "rocommunity public 127.0.0.1\n{}{}",
+        line(&text_engine_hex("trapdright"), right_port),
+        line(&text_engine_hex("notthisone"), wrong_port)
+    );
+    let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && (cold_starts(&right) == 0 || cold_starts(&wrong) == 0) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
+    for trapd in [&right, &wrong] {
+        let log = std::fs::read_to_string(&trapd.log).unwrap_or_default();
+        assert_eq!(cold_starts(trapd), 1, "{log}\n{agent_log}");
+    }
+    assert!(!agent_log.contains("dropped"), "{agent_log}");
 }

@@ -26,7 +26,7 @@ pub struct UserSpec {
 
 /// Splits a line into words as net-snmp's config reader does: whitespace separates,
 /// double or single quotes group (a backslash escapes the next character inside them).
-fn words(rest: &str) -> Result<Vec<String>, String> {
+pub(crate) fn words(rest: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut chars = rest.chars().peekable();
     while let Some(&c) = chars.peek() {

@@ -1,0 +1,192 @@
+//! snmpd.conf's `trapsess [SNMPCMD-ARGS] HOST[:PORT]`: one notification destination with the
+//! net-snmp command-line options that say how to reach it (`-v 2c|3`, `-c`, `-Ci` for
+//! informs, and for SNMPv3 `-u -l -a -A -x -X -e`).
+//!
+//! Passphrases are hashed to master keys (Ku) here, once, as the line is read; only the keys
+//! are kept, and no error text ever carries a passphrase. The notification sender localizes
+//! them to the authoritative engine: the agent's own for traps, the receiver's for informs.
+
+use snmp::usm::auth::MIN_PASSWORD_LEN;
+use snmp::usm::{AuthProtocol, Credential, KeyExtension, PrivProtocol};
+use snmp::{SecurityLevel, UsmConfig};
+
+/// How a destination's notifications are secured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifySecurity {
+    /// SNMPv2c with this community.
+    Community(String),
+    /// SNMPv3 under USM; credentials held as master keys.
+    Usm(UsmConfig),
+}
+
+/// One `trapsess` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrapSession {
+    pub host: String,
+    pub port: u16,
+    /// `-Ci`: InformRequests, acknowledged and retried, instead of SNMPv2-Traps.
+    pub inform: bool,
+    pub security: NotifySecurity,
+}
+
+/// Parses the words after `trapsess`. Errors name the problem, never a passphrase.
+pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
+    let words = crate::usm::users::words(rest).map_err(|e| format!("trapsess: {e}"))?;
+    let mut version = "3";
+    let mut community: Option<String> = None;
+    let mut inform = false;
+    let mut user: Option<String> = None;
+    let mut level = SecurityLevel::NoAuthNoPriv;
+    let mut auth: Option<AuthProtocol> = None;
+    let mut auth_pass: Option<&str> = None;
+    let mut privacy: Option<(PrivProtocol, KeyExtension)> = None;
+    let mut priv_pass: Option<&str> = None;
+    let mut engine_id: Option<Vec<u8>> = None;
+    let mut host: Option<&str> = None;
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        i += 1;
+        let Some(option) = word.strip_prefix('-').filter(|o| !o.is_empty()) else {
+            if host.replace(word).is_some() {
+                return Err("trapsess: more than one host (options go before HOST)".into());
+            }
+            continue;
+        };
+        let (letter, attached) = option.split_at(1);
+        let value = if attached.is_empty() {
+            let v = words.get(i).ok_or_else(|| format!("trapsess: -{letter} needs a value"))?;
+            i += 1;
+            v.as_str()
+        } else {
+            attached
+        };
+        match letter {
+            "v" => version = value,
+            "c" => community = Some(value.to_string()),
+            "C" => {
+                for flag in value.chars() {
+                    match flag {
+                        'i' => inform = true,
+                        other => return Err(format!("trapsess: -C{other} is not supported")),
+                    }
+                }
+            }
+            "u" => user = Some(value.to_string()),
+            "l" => {
+                level = SecurityLevel::parse(value).ok_or(
+                    "trapsess: unknown security level after -l (expected noAuthNoPriv, authNoPriv or authPriv)",
+                )?
+            }
+            "a" => {
+                auth = Some(value.parse().map_err(|_| {
+                    "trapsess: unknown authentication protocol after -a (expected MD5, SHA or SHA-224/256/384/512)"
+                        .to_string()
+                })?)
+            }
+            "x" => {
+                privacy = Some(PrivProtocol::parse_with_extension(value).map_err(|_| {
+                    "trapsess: unknown privacy protocol after -x (expected DES, AES or AES-128/192/256[-C])".to_string()
+                })?)
+            }
+            "A" => auth_pass = Some(value),
+            "X" => priv_pass = Some(value),
+            "e" => {
+                let id = snmp::usm::hex::decode(value).filter(|id| (5..=32).contains(&id.len()));
+                engine_id = Some(id.ok_or("trapsess: bad engine ID after -e (5 to 32 octets in hex)")?);
+            }
+            other => return Err(format!("trapsess: option -{other} is not supported")),
+        }
+    }
+    let target = host.ok_or("trapsess needs a host")?;
+    let (host, port) = crate::config::host_port(target)?;
+    let security = match version {
+        "2c" | "2" => NotifySecurity::Community(community.unwrap_or_else(|| "public".into())),
+        "1" => return Err("trapsess: SNMPv1 traps (-v 1) are not supported; use -v 2c or -v 3".into()),
+        "3" => {
+            let user = user.ok_or("trapsess: SNMPv3 needs a user name (-u USER)")?;
+            if user.is_empty() || user.len() > 32 {
+                return Err("trapsess: the user name must be 1 to 32 characters".into());
+            }
+            let mut config = UsmConfig::new(user.as_bytes());
+            config.level = level;
+            config.security_engine_id = engine_id;
+            if level >= SecurityLevel::AuthNoPriv {
+                let protocol = auth.ok_or("trapsess: -l authNoPriv and authPriv need -a PROTOCOL")?;
+                let key = master_key(protocol, auth_pass, "-A", "authentication")?;
+                config.auth = Some((protocol, key));
+            }
+            if level == SecurityLevel::AuthPriv {
+                let (protocol, extension) = privacy.ok_or("trapsess: -l authPriv needs -x PROTOCOL")?;
+                let hash = auth.unwrap_or(AuthProtocol::Md5);
+                let key = master_key(hash, priv_pass, "-X", "privacy")?;
+                config.privacy = Some((protocol, key, extension));
+            }
+            NotifySecurity::Usm(config)
+        }
+        _ => return Err("trapsess: unknown SNMP version after -v (expected 1, 2c or 3)".into()),
+    };
+    Ok(TrapSession { host: host.to_string(), port, inform, security })
+}
+
+/// The passphrase given with `option`, hashed once to its master key.
+fn master_key(protocol: AuthProtocol, pass: Option<&str>, option: &str, what: &str) -> Result<Credential, String> {
+    let pass = pass.ok_or_else(|| format!("trapsess: no {what} passphrase ({option})"))?;
+    if pass.len() < MIN_PASSWORD_LEN {
+        return Err(format!("trapsess: the {what} passphrase is shorter than {MIN_PASSWORD_LEN} characters"));
+    }
+    let key = protocol.password_to_key(pass.as_bytes()).map_err(|e| format!("trapsess: {what} key: {e}"))?;
+    Ok(Credential::MasterKey(Box::new(key)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn v3_lines_as_snmpd_reads_them() {
+        let s =
+            parse_trapsess("-v 3 -u alice -l authPriv -a SHA -A 'auth pass' -x AES -X privpass1 -Ci 127.0.0.1:1162")
+                .unwrap();
+        assert_eq!((s.host.as_str(), s.port, s.inform), ("127.0.0.1", 1162, true));
+        let NotifySecurity::Usm(c) = &s.security else { panic!("{s:?}") };
+        assert_eq!((c.user.as_slice(), c.level), (b"alice".as_slice(), SecurityLevel::AuthPriv));
+        let ku = AuthProtocol::Sha1.password_to_key(b"auth pass").unwrap();
+        assert_eq!(c.auth, Some((AuthProtocol::Sha1, Credential::MasterKey(Box::new(ku)))));
+        let (protocol, _, extension) = c.privacy.as_ref().unwrap();
+        assert_eq!((*protocol, *extension), (PrivProtocol::Aes128, KeyExtension::Blumenthal));
+        // Attached option values, -e, the default port.
+        let s = parse_trapsess("-v3 -uops -lauthNoPriv -aMD5 -Aauthpass1 -e 0x8000000001020304 [::1]").unwrap();
+        assert_eq!((s.host.as_str(), s.port, s.inform), ("::1", 162, false));
+        let NotifySecurity::Usm(c) = &s.security else { panic!() };
+        assert_eq!(c.security_engine_id, Some(vec![0x80, 0, 0, 0, 1, 2, 3, 4]));
+        assert_eq!(c.privacy, None);
+        let s = parse_trapsess("-v 2c -c traps -Ci localhost:9162").unwrap();
+        assert_eq!(s.security, NotifySecurity::Community("traps".into()));
+        assert!(s.inform);
+    }
+
+    #[test]
+    fn refusals_name_the_reason_never_the_passphrase() {
+        for (line, reason) in [
+            ("-v 1 -c public host", "SNMPv1 traps (-v 1) are not supported"),
+            ("-v 3 -l authPriv -a SHA -A secretpass -x AES -X secretpass host", "needs a user name"),
+            ("-v 3 -u a -l authNoPriv -A secretpass host", "need -a PROTOCOL"),
+            ("-v 3 -u a -l authPriv -a SHA -A secretpass host", "needs -x PROTOCOL"),
+            ("-v 3 -u a -l authNoPriv -a SHA -A pw12 host", "shorter than 8"),
+            ("-v 3 -u a -l authPriv -a SHA -A secretpass -x AES -X tiny host", "privacy passphrase is shorter"),
+            ("-v 3 -u a -l authNoPriv -a secretpass -A secretpass host", "unknown authentication protocol"),
+            ("-v 3 -u a -l secretpass host", "unknown security level"),
+            ("-v 2c -c public", "needs a host"),
+            ("-v 2c -c public -r 3 host", "-r is not supported"),
+            ("-v 2c -c public host:notaport", "bad port"),
+            ("-v 3 -u a -A", "-A needs a value"),
+        ] {
+            let err = parse_trapsess(line).unwrap_err();
+            assert!(err.contains(reason), "{line}: {err}");
+            assert!(!err.contains("secretpass") && !err.contains("tiny") && !err.contains("pw12"), "{err}");
+        }
+        let parsed = parse_trapsess("-v 3 -u a -l authPriv -a SHA -A secretpass -x AES -X secretpass host").unwrap();
+        assert!(!format!("{parsed:?}").contains("secretpass"));
+    }
+}
