@@ -208,7 +208,8 @@ impl Ids {
     }
 }
 
-/// The datagram for `pdu` to `target` (the next step of a v3 inform exchange).
+/// The datagram for `pdu` to `target` (the next step of a v3 inform exchange), and for
+/// informs what its answer will carry.
 fn datagram(target: &Target, pdu: &Pdu<'static>, ids: &mut Ids) -> Result<(Vec<u8>, Option<Awaiting>), String> {
     match &target.security {
         Security::Community(community) => {
@@ -217,7 +218,7 @@ fn datagram(target: &Target, pdu: &Pdu<'static>, ids: &mut Ids) -> Result<(Vec<u
                 community: Cow::Owned(community.as_bytes().to_vec()),
                 pdu: Pdus::Pdu(pdu.clone()),
             });
-            Ok((msg.to_vec(), Some(Awaiting::Community(pdu.request_id))))
+            Ok((msg.to_vec(), target.inform.then_some(Awaiting::Community(pdu.request_id))))
         }
         Security::Usm(usm) if target.inform => {
             let (bytes, stage) = usm.next_inform_datagram(ids.next(), pdu)?;

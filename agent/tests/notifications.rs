@@ -94,6 +94,7 @@ fn cold_start_trap_and_acknowledged_inform() {
     // An unacknowledged inform would be sent again after 1 s.
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(count(&informs), 1, "inform resent: snmptrapd's acknowledgement was not matched");
+    assert_eq!(count(&traps), 1, "a trap is sent once, never retried");
     let log = std::fs::read_to_string(&traps.log).unwrap();
     assert!(log.contains(".1.3.6.1.2.1.1.3.0 = Timeticks:"), "{log}");
     assert!(log.contains(".1.3.6.1.6.3.1.1.4.3.0 = OID: .1.3.6.1.4.1.8072.3.2.10"), "{log}");
@@ -224,4 +225,26 @@ fn v3_informs_to_a_given_engine_learn_its_clock_or_rediscover_it() {
         assert_eq!(cold_starts(trapd), 1, "{log}\n{agent_log}");
     }
     assert!(!agent_log.contains("dropped"), "{agent_log}");
+}
+
+#[test]
+fn v2c_trapsess_lines_send_as_trap2sink_and_informsink_do() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    let (trap_port, inform_port) = (testkit::free_udp_port(), testkit::free_udp_port());
+    let (traps, informs) = (start_trapd(trap_port), start_trapd(inform_port));
+    let conf = format!(
+        "rocommunity public 127.0.0.1\ntrapsess -v 2c -c public 127.0.0.1:{trap_port}\n\
+         trapsess -v 2c -c public -Ci 127.0.0.1:{inform_port}\n"
+    );
+    let _agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && (cold_starts(&traps) == 0 || cold_starts(&informs) == 0) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(cold_starts(&traps), 1, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
+    assert_eq!(cold_starts(&informs), 1, "inform missing or resent");
 }

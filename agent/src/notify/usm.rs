@@ -147,3 +147,65 @@ impl UsmTarget {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use snmp::usm::wire::{Incoming, decode_scoped};
+    use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
+    use snmp::{Message, Oid, PduType, VarBind};
+
+    use super::*;
+    use crate::trapsess::{NotifySecurity, parse_trapsess};
+
+    fn usm_config(line: &str) -> UsmConfig {
+        match parse_trapsess(line).unwrap().security {
+            NotifySecurity::Usm(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn traps_are_sealed_by_the_agents_engine_and_open_with_its_keys() {
+        let agent = Arc::new(Engine::start(None, Some(b"\x80\x00\x1f\x88\x04osprey")).unwrap());
+        let config = usm_config("-v 3 -u ops -l authPriv -a SHA-256 -A authpass1 -x AES -X privpass1 host");
+        let target = UsmTarget::new(config, agent.clone(), false).unwrap();
+        let pdu = Pdu::new(PduType::SnmpV2Trap, 7, vec![VarBind::null(Oid::from([1, 3, 6, 1]))]);
+        let bytes = target.seal_trap(42, pdu).unwrap();
+        let Message::V3(message) = Message::decode(&bytes).unwrap() else { panic!("v3") };
+        let incoming = Incoming::parse(&message).unwrap();
+        assert_eq!(incoming.level, SecurityLevel::AuthPriv);
+        assert!(!incoming.reportable(), "a trap asks for no Report");
+        assert_eq!(incoming.security.engine_id, agent.id());
+        assert_eq!(incoming.security.engine_boots, agent.boots());
+        // The receiver's `createUser -e <agent engine ID>` keys open it.
+        let receiver = LocalizedUser::from_passwords(
+            "ops",
+            agent.id(),
+            Some((AuthProtocol::Sha256, b"authpass1".as_slice())),
+            Some((PrivProtocol::Aes128, b"privpass1".as_slice(), KeyExtension::Blumenthal)),
+        )
+        .unwrap();
+        let plain = incoming.open(&receiver, &bytes).unwrap().unwrap();
+        let scoped = decode_scoped(&plain).unwrap();
+        assert_eq!(scoped.context_engine_id.as_ref(), agent.id());
+        let Pdus::Pdu(pdu) = scoped.pdu else { panic!("pdu") };
+        assert_eq!((pdu.pdu_type, pdu.request_id), (PduType::SnmpV2Trap, 7));
+    }
+
+    #[test]
+    fn informs_start_with_discovery_unless_the_engine_is_given() {
+        let agent = Arc::new(Engine::start(None, None).unwrap());
+        let pdu = Pdu::new(PduType::InformRequest, 9, Vec::new());
+        let config = usm_config("-v 3 -Ci -u ops -l authNoPriv -a SHA -A authpass1 host");
+        let mut target = UsmTarget::new(config, agent.clone(), true).unwrap();
+        let (probe, stage) = target.next_inform_datagram(5, &pdu).unwrap();
+        assert_eq!((probe, stage), (snmp::usm::wire::discovery_probe(5, MAX_MESSAGE_SIZE), Stage::Probe(5)));
+        // Anything that is not the probe's Report is ignored.
+        assert_eq!(target.judge_reply(b"garbage", stage), Outcome::Ignore);
+        let config = usm_config("-v 3 -Ci -e 0x8000000001020304 -u ops -l authNoPriv -a SHA -A authpass1 host");
+        let target = UsmTarget::new(config, agent, true).unwrap();
+        let (_, stage) = target.next_inform_datagram(6, &pdu).unwrap();
+        assert_eq!(stage, Stage::Sealed(6));
+    }
+}
