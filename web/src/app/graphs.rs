@@ -61,35 +61,42 @@ pub fn title(kind: &Graph, found: &Discovered) -> String {
     }
 }
 
+/// The graph of `file`, a layout file of `found` in the device's directory `dir`.
+fn device_graph(dir: &std::path::Path, file: &RrdFile, found: &Discovered) -> DeviceGraph {
+    let speed_bps = match &file.graph {
+        Graph::Traffic(name) => {
+            found.interfaces.iter().find(|i| &i.name == name).map(|i| i.speed_bps).filter(|s| *s > 0)
+        }
+        _ => None,
+    };
+    DeviceGraph {
+        stem: stem(file).to_string(),
+        title: title(&file.graph, found),
+        kind: file.graph.clone(),
+        path: dir.join(&file.file_name),
+        speed_bps,
+    }
+}
+
 /// Every graph the device has, existing files or not (`exists` tells), in layout order.
 pub fn device_graphs(state: &AppState, device: &Device, found: &Discovered) -> Vec<(DeviceGraph, bool)> {
     let dir = poller::layout::device_dir(&state.data_dir, &device.spec.name);
     poller::layout::files(found)
         .iter()
         .map(|file| {
-            let path = dir.join(&file.file_name);
-            let speed_bps = match &file.graph {
-                Graph::Traffic(name) => {
-                    found.interfaces.iter().find(|i| &i.name == name).map(|i| i.speed_bps).filter(|s| *s > 0)
-                }
-                _ => None,
-            };
-            let exists = path.is_file();
-            let graph = DeviceGraph {
-                stem: stem(file).to_string(),
-                title: title(&file.graph, found),
-                kind: file.graph.clone(),
-                path,
-                speed_bps,
-            };
+            let graph = device_graph(&dir, file, found);
+            let exists = graph.path.is_file();
             (graph, exists)
         })
         .collect()
 }
 
-/// The graph of `device` whose stem is `stem`, if its file exists.
+/// The graph of `device` whose stem is `stem`, if its file exists. Only that file is looked
+/// at: every image of the device page comes through here.
 pub fn find_graph(state: &AppState, device: &Device, found: &Discovered, stem: &str) -> Option<DeviceGraph> {
-    device_graphs(state, device, found).into_iter().find(|(g, exists)| *exists && g.stem == stem).map(|(g, _)| g)
+    let dir = poller::layout::device_dir(&state.data_dir, &device.spec.name);
+    let file = poller::layout::files(found).into_iter().find(|file| self::stem(file) == stem)?;
+    Some(device_graph(&dir, &file, found)).filter(|graph| graph.path.is_file())
 }
 
 /// A graph on the device page.
