@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{assert_same_text, have_rrdtool, rrdtool, rrdtool_ok};
 use rrd::{DsType, Rrd};
-use testkit::rrd_profiles::CACTI_RRAS;
+use testkit::rrd_profiles::{CACTI_RRAS, MRTG};
 
 const START: i64 = 1_000_000_123;
 
@@ -18,23 +18,6 @@ struct Profile {
 
 fn profiles() -> Vec<(String, Vec<String>)> {
     let fixed = [
-        Profile {
-            name: "mrtg",
-            args: &[
-                "--step",
-                "300",
-                "DS:ds0:COUNTER:600:0:12500000",
-                "DS:ds1:COUNTER:600:0:12500000",
-                "RRA:AVERAGE:0.5:1:600",
-                "RRA:AVERAGE:0.5:6:700",
-                "RRA:AVERAGE:0.5:24:775",
-                "RRA:AVERAGE:0.5:288:797",
-                "RRA:MAX:0.5:1:600",
-                "RRA:MAX:0.5:6:700",
-                "RRA:MAX:0.5:24:775",
-                "RRA:MAX:0.5:288:797",
-            ],
-        },
         Profile {
             name: "gauge60",
             args: &["-s", "60", "DS:load:GAUGE:120:0:U", "RRA:AVERAGE:0.5:1:1440", "RRA:MAX:0.3:5:288"],
@@ -76,8 +59,9 @@ fn profiles() -> Vec<(String, Vec<String>)> {
             args: &["--step", "5m", "DS:x:GAUGE:10m:U:U", "RRA:AVERAGE:0.5:1h:1d", "RRA:LAST:0.5:1:1w"],
         },
     ];
-    let mut out: Vec<(String, Vec<String>)> =
-        fixed.iter().map(|p| (p.name.to_string(), p.args.iter().map(|s| s.to_string()).collect())).collect();
+    let mrtg = ["--step", "300"].iter().chain(MRTG).map(|s| s.to_string()).collect();
+    let mut out: Vec<(String, Vec<String>)> = vec![("mrtg".into(), mrtg)];
+    out.extend(fixed.iter().map(|p| (p.name.to_string(), p.args.iter().map(|s| s.to_string()).collect())));
     let mut cacti = vec!["DS:traffic_in:COUNTER:600:0:U".to_string(), "DS:traffic_out:COUNTER:600:0:U".to_string()];
     cacti.extend(CACTI_RRAS.iter().map(|s| s.to_string()));
     out.push(("cacti".into(), cacti));
