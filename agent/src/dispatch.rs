@@ -288,8 +288,7 @@ impl Dispatcher {
         response: Pdu<'static>,
         out: &mut Vec<u8>,
     ) -> bool {
-        let s = &*self.stats;
-        let error_status = ErrorStatus::from_i32(response.error_status);
+        let mut error_status = ErrorStatus::from_i32(response.error_status);
         let mut response = Message::Community(CommunityMessage {
             version: msg.version,
             community: msg.community.clone(),
@@ -307,18 +306,11 @@ impl Dispatcher {
                     Vec::new()
                 };
             }
-            bump(&s.out_too_bigs);
-        }
-        match error_status {
-            Some(ErrorStatus::NoSuchName) => bump(&s.out_no_such_names),
-            Some(ErrorStatus::BadValue) => bump(&s.out_bad_values),
-            Some(ErrorStatus::GenErr) => bump(&s.out_gen_errs),
-            _ => {}
+            error_status = Some(ErrorStatus::TooBig);
         }
         out.clear();
         response.encode(out);
-        bump(&s.out_pkts);
-        bump(&s.out_get_responses);
+        self.stats.count_response(error_status);
         true
     }
 }

@@ -4,6 +4,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use snmp::ErrorStatus;
+
 /// Counters named after their MIB objects; the number is the sub-identifier under
 /// snmp (1.3.6.1.2.1.11).
 #[derive(Debug, Default)]
@@ -58,6 +60,23 @@ impl Stats {
         let index = report as usize - 1;
         // UsmReport's values are 1..=6, so the index is always in range.
         self.usm_stats.get(index).unwrap_or(&self.unknown_pdu_handlers)
+    }
+
+    /// Counts one Response sent with error-status `status`, as snmpd does: snmpOutPkts, the
+    /// status's own counter, and snmpOutGetResponses, except for authorizationError (a VACM
+    /// refusal of a v3 user), which snmpd counts in snmpOutPkts only.
+    pub fn count_response(&self, status: Option<ErrorStatus>) {
+        match status {
+            Some(ErrorStatus::TooBig) => bump(&self.out_too_bigs),
+            Some(ErrorStatus::NoSuchName) => bump(&self.out_no_such_names),
+            Some(ErrorStatus::BadValue) => bump(&self.out_bad_values),
+            Some(ErrorStatus::GenErr) => bump(&self.out_gen_errs),
+            _ => {}
+        }
+        bump(&self.out_pkts);
+        if status != Some(ErrorStatus::AuthorizationError) {
+            bump(&self.out_get_responses);
+        }
     }
 }
 

@@ -183,7 +183,7 @@ fn respond(
     max_size: usize,
     out: &mut Vec<u8>,
 ) -> bool {
-    let error_status = ErrorStatus::from_i32(response.error_status);
+    let mut error_status = ErrorStatus::from_i32(response.error_status);
     let envelope = Envelope {
         msg_id: incoming.header.msg_id,
         max_size: MAX_MESSAGE_SIZE as i32,
@@ -200,7 +200,6 @@ fn respond(
     if seal(out, &envelope, &scoped, usm.engine.salt()).is_err() {
         return false;
     }
-    let mut error_status = error_status;
     if out.len() > max_size {
         let status =
             if request_pdu.pdu_type == PduType::GetBulkRequest { ErrorStatus::GenErr } else { ErrorStatus::TooBig };
@@ -220,18 +219,7 @@ fn respond(
             }
         }
     }
-    match error_status {
-        Some(ErrorStatus::TooBig) => bump(&s.out_too_bigs),
-        Some(ErrorStatus::NoSuchName) => bump(&s.out_no_such_names),
-        Some(ErrorStatus::BadValue) => bump(&s.out_bad_values),
-        Some(ErrorStatus::GenErr) => bump(&s.out_gen_errs),
-        _ => {}
-    }
-    bump(&s.out_pkts);
-    // snmpd counts a VACM refusal's authorizationError reply in snmpOutPkts only.
-    if error_status != Some(ErrorStatus::AuthorizationError) {
-        bump(&s.out_get_responses);
-    }
+    s.count_response(error_status);
     true
 }
 
