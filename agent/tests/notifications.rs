@@ -103,13 +103,10 @@ fn cold_start_trap_and_acknowledged_inform() {
 /// The agent's `engineID ospreytest`.
 const AGENT_ENGINE_TEXT: &str = "ospreytest";
 
-/// The engine ID `engineID TEXT` gives, in hex as `createUser -e` and `trapsess -e` take it.
+/// The engine ID `engineID TEXT` gives (net-snmp's enterprise 8072, format 4 = text), in hex
+/// as `createUser -e` and `trapsess -e` take it; spelt out here, not taken from the agent.
 fn text_engine_hex(text: &str) -> String {
-    let mut hex = String::from("0x80001f8804");
-    for b in text.bytes() {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    format!("0x80001f8804{}", snmp::usm::hex::encode(text.as_bytes()))
 }
 
 fn agent_engine_hex() -> String {

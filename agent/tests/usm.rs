@@ -191,6 +191,24 @@ fn discover(port: u16) -> (Vec<u8>, u32, u32) {
     (s.engine_id.to_vec(), s.engine_boots, s.engine_time)
 }
 
+/// Discovers the agent on `port` and localizes the authPriv user of `auth` x `privacy` (as
+/// [`user_lines`] names it) to its engine: the user, engine ID, boots and time.
+fn discover_user(
+    port: u16,
+    (auth_name, auth): (&str, AuthProtocol),
+    (priv_name, privacy): (&str, PrivProtocol),
+) -> (LocalizedUser, Vec<u8>, u32, u32) {
+    let (engine_id, boots, time) = discover(port);
+    let user = LocalizedUser::from_passwords(
+        user_name(auth_name, Some(priv_name)),
+        &engine_id,
+        Some((auth, AUTH_PASS.as_bytes())),
+        Some((privacy, PRIV_PASS.as_bytes(), KeyExtension::Blumenthal)),
+    )
+    .unwrap();
+    (user, engine_id, boots, time)
+}
+
 /// Seals a GET of sysDescr.0 for `user` stamped with `engine`, sends it and returns the reply.
 fn exchange_v3(port: u16, user: &LocalizedUser, level: SecurityLevel, engine: EngineStamp<'_>) -> Vec<u8> {
     let get = Pdu::new(PduType::GetRequest, 4242, vec![VarBind::null(SYS_DESCR.parse::<Oid>().unwrap())]);
@@ -236,14 +254,8 @@ fn a_request_outside_the_time_window_gets_an_authenticated_report_with_our_clock
     let (snmpd, ours) = start_pair("");
     let mut seen = Vec::new();
     for port in [snmpd.port, ours.port] {
-        let (engine_id, boots, time) = discover(port);
-        let user = LocalizedUser::from_passwords(
-            user_name("SHA-256", Some("AES")),
-            &engine_id,
-            Some((AuthProtocol::Sha256, AUTH_PASS.as_bytes())),
-            Some((PrivProtocol::Aes128, PRIV_PASS.as_bytes(), KeyExtension::Blumenthal)),
-        )
-        .unwrap();
+        let (user, engine_id, boots, time) =
+            discover_user(port, ("SHA-256", AuthProtocol::Sha256), ("AES", PrivProtocol::Aes128));
         let stale = EngineStamp { engine_id: &engine_id, boots, time: time + 1000 };
         let reply = exchange_v3(port, &user, SecurityLevel::AuthPriv, stale);
         let Message::V3(message) = Message::decode(&reply).unwrap() else { panic!("not v3") };
@@ -388,14 +400,8 @@ fn a_small_msg_max_size_bounds_the_response_as_snmpd() {
     let (snmpd, ours) = start_pair("");
     let mut seen = Vec::new();
     for port in [snmpd.port, ours.port] {
-        let (engine_id, boots, time) = discover(port);
-        let user = LocalizedUser::from_passwords(
-            user_name("SHA", Some("DES")),
-            &engine_id,
-            Some((AuthProtocol::Sha1, AUTH_PASS.as_bytes())),
-            Some((PrivProtocol::Des, PRIV_PASS.as_bytes(), KeyExtension::Blumenthal)),
-        )
-        .unwrap();
+        let (user, engine_id, boots, time) =
+            discover_user(port, ("SHA", AuthProtocol::Sha1), ("DES", PrivProtocol::Des));
         let engine = EngineStamp { engine_id: &engine_id, boots, time };
         let root = || VarBind::null("1.3.6.1.2.1.1".parse::<Oid>().unwrap());
         let descr = || VarBind::null(SYS_DESCR.parse::<Oid>().unwrap());
