@@ -9,26 +9,15 @@ cd "$(dirname "$0")/.."
 secs="${1:-8}"
 runs="${2:-3}"
 source scripts/lib/packages.sh
+source scripts/lib/agent-pair.sh
 ensure_test_packages
 cargo build --release --locked -q -p osprey-agent
 cargo build --release --locked -q -p osprey-snmp --example v3_loadgen
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 printf 'createUser bench SHA-256 "bench auth pass" AES "bench priv pass"\nrouser bench priv\n' >"$dir/snmpd.conf"
-port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 v3get() { snmpget -v3 -l authPriv -u bench -a SHA-256 -A "bench auth pass" -x AES -X "bench priv pass" -r0 -t0.5 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0; }
-wait_up() { for _ in $(seq 100); do v3get "$1" >/dev/null 2>&1 && return; sleep 0.1; done; echo "agent on $1 did not answer v3" >&2; exit 1; }
-
-p_snmpd=$(port)
-mkdir -p "$dir/snmpd"
-SNMP_PERSISTENT_DIR="$dir/snmpd" /usr/sbin/snmpd -f -LOw -C -c "$dir/snmpd.conf" -m "" "udp:127.0.0.1:$p_snmpd" >/dev/null 2>&1 &
-pid_snmpd=$!
-p_osprey=$(port)
-mkdir -p "$dir/osprey"
-SNMP_PERSISTENT_DIR="$dir/osprey" ./target/release/osprey-agent -f -C -c "$dir/snmpd.conf" "udp:127.0.0.1:$p_osprey" >/dev/null 2>&1 &
-pid_osprey=$!
-wait_up "$p_snmpd"
-wait_up "$p_osprey"
+start_agent_pair "$dir" v3get
 
 python3 - "$secs" "$runs" "$p_snmpd" "$pid_snmpd" "$p_osprey" "$pid_osprey" "$dir" <<'PY'
 import json, statistics, subprocess, sys

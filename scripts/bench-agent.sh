@@ -9,24 +9,14 @@ secs="${1:-8}"
 runs="${2:-3}"
 loadgen="${LOADGEN:-../shared/tools/snmp_loadgen.py}"
 source scripts/lib/packages.sh
+source scripts/lib/agent-pair.sh
 ensure_test_packages
 cargo build --release --locked -q -p osprey-agent
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 printf 'rocommunity public 127.0.0.1\ndisk / 10%%\nload 12 10 5\n' >"$dir/snmpd.conf"
-port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 100); do snmpget -v2c -c public -r0 -t0.2 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && return; sleep 0.1; done; echo "agent on $1 did not start" >&2; exit 1; }
-
-p_snmpd=$(port)
-mkdir -p "$dir/snmpd"
-SNMP_PERSISTENT_DIR="$dir/snmpd" /usr/sbin/snmpd -f -LOw -C -c "$dir/snmpd.conf" -m "" "udp:127.0.0.1:$p_snmpd" >/dev/null 2>&1 &
-pid_snmpd=$!
-p_osprey=$(port)
-mkdir -p "$dir/osprey"
-SNMP_PERSISTENT_DIR="$dir/osprey" ./target/release/osprey-agent -f -C -c "$dir/snmpd.conf" "udp:127.0.0.1:$p_osprey" >/dev/null 2>&1 &
-pid_osprey=$!
-wait_up "$p_snmpd"
-wait_up "$p_osprey"
+v2get() { snmpget -v2c -c public -r0 -t0.2 "127.0.0.1:$1" .1.3.6.1.2.1.1.3.0; }
+start_agent_pair "$dir" v2get
 
 python3 - "$loadgen" "$secs" "$runs" "$p_snmpd" "$pid_snmpd" "$p_osprey" "$pid_osprey" "$dir" <<'PY'
 import json, statistics, subprocess, sys, time
