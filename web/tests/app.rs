@@ -508,6 +508,10 @@ async fn the_device_page_embeds_every_graph_with_the_traffic_summary() {
     // MRTG's summary: 1 MB/s in is 8 Mbit/s, 0.8% of 1 Gbit/s; 2 MB/s out.
     assert!(page.body.contains("<th>In</th><td>8.0 Mbit/s (0.8%)</td>"), "{}", page.body);
     assert!(page.body.contains("<th>Out</th><td>16.0 Mbit/s (1.6%)</td>"));
+    // Each interface row links to its traffic graph, with an alias (eth0) or without (lo).
+    for name in ["eth0", "lo"] {
+        assert!(page.body.contains(&format!("<a href=\"#g-traffic-{name}\">{name}</a>")), "{name}");
+    }
     let api = get(&router, "/api/devices/core1").await;
     let one: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(one["graphs"].as_array().unwrap().len(), count);

@@ -102,6 +102,8 @@ pub fn find_graph(state: &AppState, device: &Device, found: &Discovered, stem: &
 /// A graph on the device page.
 #[derive(Debug)]
 pub struct GraphCard {
+    /// What it graphs.
+    pub kind: Graph,
     /// The `{graph}` of its URLs.
     pub stem: String,
     /// Title.
@@ -141,11 +143,10 @@ pub struct GraphSection {
 
 /// The stem of the traffic graph of interface `name`, if it is on the page.
 pub fn traffic_stem(sections: &[GraphSection], name: &str) -> Option<String> {
-    let wanted = format!("Traffic {name}");
     sections
         .iter()
         .flat_map(|s| &s.cards)
-        .find(|c| c.summary.is_some() && (c.title == wanted || c.title.starts_with(&format!("{wanted} ("))))
+        .find(|c| matches!(&c.kind, Graph::Traffic(n) if n == name))
         .map(|c| c.stem.clone())
 }
 
@@ -163,7 +164,7 @@ pub async fn sections(state: &AppState, device: &Device, found: &Discovered, now
                     Graph::Traffic(_) => Some(summary_table(&g, now)),
                     _ => None,
                 };
-                (g.kind, GraphCard { stem: g.stem, title: g.title, summary })
+                GraphCard { kind: g.kind, stem: g.stem, title: g.title, summary }
             })
             .collect::<Vec<_>>()
     })
@@ -172,8 +173,8 @@ pub async fn sections(state: &AppState, device: &Device, found: &Discovered, now
     let mut interfaces = GraphSection { title: "Interfaces", cards: Vec::new() };
     let mut system = GraphSection { title: "System", cards: Vec::new() };
     let mut storage = GraphSection { title: "Storage", cards: Vec::new() };
-    for (kind, card) in cards {
-        match kind {
+    for card in cards {
+        match card.kind {
             Graph::Traffic(_) | Graph::Errors(_) | Graph::Packets(_) => interfaces.cards.push(card),
             Graph::Storage(_) => storage.cards.push(card),
             _ => system.cards.push(card),
