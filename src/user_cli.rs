@@ -50,17 +50,11 @@ fn read_password(name: &str) -> Result<String, String> {
     Ok(password.strip_suffix('\r').unwrap_or(password).to_string())
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 fn add(data: &Path, name: &str) -> Result<(), String> {
     poller::inventory::users::validate_user_name(name).map_err(|e| e.to_string())?;
     let password = read_password(name)?;
     let inventory = Inventory::open(data).map_err(|e| e.to_string())?;
-    inventory.add_user(name, &password, now()).map_err(|e| e.to_string())?;
+    inventory.add_user(name, &password, poller::poll::unix_now() as i64).map_err(|e| e.to_string())?;
     println!("added user {name}");
     Ok(())
 }
