@@ -12,10 +12,8 @@ devices="${1:-200}"
 interval="${2:-60}"
 rounds="${3:-2}"
 ports="${4:-50}"
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --release -q --bin osprey
-osprey="$(pwd)/$target/release/osprey"
-[[ "$target" = /* ]] && osprey="$target/release/osprey"
+source scripts/lib/osprey-release.sh
+osprey="$(build_release_osprey)"
 dir=$(mktemp -d)
 sim_pid=""
 poll_pid=""

@@ -10,10 +10,8 @@ cd "$(dirname "$0")/.."
 n="${1:-2000}"
 steps="${2:-5}"
 runs="${3:-5}"
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --release -q --bin osprey
-osprey="$(pwd)/$target/release/osprey"
-[[ "$target" = /* ]] && osprey="$target/release/osprey"
+source scripts/lib/osprey-release.sh
+osprey="$(build_release_osprey)"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 start=1000000200
