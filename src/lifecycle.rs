@@ -1,8 +1,10 @@
 //! What the long-running commands (`poll`, `web`, `up`) share: a stop flag set by SIGINT and
-//! SIGTERM, and the single-threaded async runtime they run on.
+//! SIGTERM, a future that completes once it is set, and the single-threaded async runtime they
+//! run on.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// A flag that SIGINT or SIGTERM sets.
 pub fn stop_on_signals() -> Result<Arc<AtomicBool>, String> {
@@ -19,4 +21,11 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// Completes once `stop` is set (looked at every 100 ms): the web server's graceful shutdown.
+pub async fn stopped(stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use poller::inventory::Inventory;
 use poller::target::DeviceSpec;
@@ -139,13 +138,7 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
         data.display()
     );
     let state = web::app::AppState::listening_on(data, web_addr.ip().is_loopback());
-    let web_stop = stop.clone();
-    let shutdown = async move {
-        while !web_stop.load(Ordering::Relaxed) {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    };
-    let served = runtime.block_on(web::app::serve(listener, state, shutdown));
+    let served = runtime.block_on(web::app::serve(listener, state, crate::lifecycle::stopped(stop.clone())));
     stop.store(true, Ordering::Relaxed);
     let polled = poller.join();
     agent.stop();

@@ -3,8 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 const USAGE: &str = "usage: osprey [--data DIR] web [--listen ADDR]   (ADDR defaults to 127.0.0.1:8080)";
 
@@ -60,12 +58,7 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
             tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("osprey: serving {} on http://{local}/", data.display());
-        let shutdown = async move {
-            while !stop.load(Ordering::Relaxed) {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        };
-        web::app::serve(listener, state, shutdown).await.map_err(|e| e.to_string())
+        web::app::serve(listener, state, crate::lifecycle::stopped(stop)).await.map_err(|e| e.to_string())
     });
     match result {
         Ok(()) => 0,
