@@ -477,7 +477,7 @@ fn create(path: &Path, args: &[String]) -> Result<(), Error> {
     }
     let mut all = vec![path.display().to_string()];
     all.extend_from_slice(args);
-    let spec = rrd::create::parse_args(&all, rrd::create::now()).map_err(|e| Error::Snmp(e.to_string()))?;
+    let spec = rrd::create::parse_args(&all, rrd::create::now()).map_err(rrd::error::Error::from)?;
     rrd::create::write_new(path, &spec.build(), true)?;
     Ok(())
 }
