@@ -38,8 +38,11 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options =
-        Options { agent: "udp:127.0.0.1:1161".into(), listen: "127.0.0.1:8080".into(), interval: "60".into() };
+    let mut options = Options {
+        agent: "udp:127.0.0.1:1161".into(),
+        listen: crate::web_cli::DEFAULT_LISTEN.into(),
+        interval: "60".into(),
+    };
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let mut value = || words.next().cloned().ok_or_else(|| format!("option {word} needs a value\n{USAGE}"));
@@ -101,9 +104,9 @@ pub fn run(data: &Path, args: &[String]) -> i32 {
         Ok(addr) => addr,
         Err(e) => return fail(format!("--agent: {e}")),
     };
-    let web_addr: SocketAddr = match options.listen.parse() {
+    let web_addr = match crate::web_cli::parse_listen(&options.listen) {
         Ok(addr) => addr,
-        Err(_) => return fail(format!("--listen: '{}' is not ADDRESS:PORT", options.listen)),
+        Err(e) => return fail(format!("--listen: {e}")),
     };
     if let Err(e) = poller::target::parse_interval(&options.interval) {
         return fail(e);

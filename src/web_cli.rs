@@ -15,7 +15,7 @@ fn fail(message: impl std::fmt::Display) -> i32 {
 }
 
 /// `ADDR` of `--listen`: `HOST:PORT` with an IP address (`127.0.0.1:8080`, `[::1]:8080`).
-fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     text.parse::<SocketAddr>()
         .map_err(|_| format!("invalid listen address '{text}': use IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"))
 }
