@@ -141,8 +141,10 @@ impl Config {
                 continue;
             }
             let result = if vacm::parse::DIRECTIVES.contains(&directive) {
-                let words: Vec<&str> = rest.split_whitespace().collect();
-                self.vacm.directive(directive, &words, Origin { file: file.to_string(), line: n + 1 })
+                words(rest).and_then(|words| {
+                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                    self.vacm.directive(directive, &words, Origin { file: file.to_string(), line: n + 1 })
+                })
             } else {
                 self.directive(directive, rest)
             };
@@ -263,6 +265,47 @@ pub(crate) fn host_port(target: &str) -> Result<(&str, u16), String> {
     }
 }
 
+/// Splits a line into words as net-snmp's config reader does: whitespace separates,
+/// double or single quotes group (a backslash escapes the next character inside them).
+pub(crate) fn words(rest: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        if c == '"' || c == '\'' {
+            chars.next();
+            let mut closed = false;
+            while let Some(ch) = chars.next() {
+                match ch {
+                    '\\' => word.extend(chars.next()),
+                    q if q == c => {
+                        closed = true;
+                        break;
+                    }
+                    other => word.push(other),
+                }
+            }
+            if !closed {
+                return Err("unterminated quote".into());
+            }
+        } else {
+            while let Some(&ch) = chars.peek() {
+                if ch.is_whitespace() {
+                    break;
+                }
+                word.push(ch);
+                chars.next();
+            }
+        }
+        out.push(word);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -270,6 +313,19 @@ mod tests {
 
     use super::*;
     use crate::access::Source;
+
+    #[test]
+    fn access_lines_take_quoted_words_as_net_snmp_does() {
+        let (c, w) = Config::parse(
+            "com2sec sec default \"two words\"\ngroup g v2c sec\nview all included .1\naccess g \"\" any noauth exact all none none\n",
+            "t",
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let from = "10.1.2.3".parse().unwrap();
+        assert_eq!(c.vacm.community(b"two words", from).map(|e| e.sec_name.as_slice()), Some(b"sec".as_slice()));
+        let (_, w) = Config::parse("com2sec sec default \"unterminated\n", "t");
+        assert!(w[0].message.contains("unterminated quote"), "{w:?}");
+    }
 
     #[test]
     fn snmpd_conf_subset() {

@@ -31,7 +31,7 @@ pub struct TrapSession {
 
 /// Parses the words after `trapsess`. Errors name the problem, never a passphrase.
 pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
-    let words = crate::usm::users::words(rest).map_err(|e| format!("trapsess: {e}"))?;
+    let words = crate::config::words(rest).map_err(|e| format!("trapsess: {e}"))?;
     let mut version = "3";
     let mut community: Option<String> = None;
     let mut inform = false;

@@ -24,50 +24,9 @@ pub struct UserSpec {
     pub privacy: Option<(PrivProtocol, KeyExtension, Password)>,
 }
 
-/// Splits a line into words as net-snmp's config reader does: whitespace separates,
-/// double or single quotes group (a backslash escapes the next character inside them).
-pub(crate) fn words(rest: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
-        }
-        let mut word = String::new();
-        if c == '"' || c == '\'' {
-            chars.next();
-            let mut closed = false;
-            while let Some(ch) = chars.next() {
-                match ch {
-                    '\\' => word.extend(chars.next()),
-                    q if q == c => {
-                        closed = true;
-                        break;
-                    }
-                    other => word.push(other),
-                }
-            }
-            if !closed {
-                return Err("unterminated quote".into());
-            }
-        } else {
-            while let Some(&ch) = chars.peek() {
-                if ch.is_whitespace() {
-                    break;
-                }
-                word.push(ch);
-                chars.next();
-            }
-        }
-        out.push(word);
-    }
-    Ok(out)
-}
-
 /// Parses the words after `createUser`. Errors name the problem, never a password.
 pub fn parse_create_user(rest: &str) -> Result<UserSpec, String> {
-    let words = words(rest).map_err(|e| format!("createUser: {e}"))?;
+    let words = crate::config::words(rest).map_err(|e| format!("createUser: {e}"))?;
     let mut args = words.iter().map(String::as_str);
     let mut engine_id = None;
     let mut name = args.next().ok_or("createUser needs a user name")?;

@@ -38,14 +38,9 @@ pub fn parse_subtree(text: &str) -> Result<Oid, String> {
     mibs::Mib::builtin().parse_oid(text).map_err(|e| format!("unknown OID {text:?}: {e}"))
 }
 
-/// `""` is the empty string; other quotes are removed.
-fn unquote(word: &str) -> &str {
-    word.strip_prefix('"').and_then(|w| w.strip_suffix('"')).unwrap_or(word)
-}
-
 /// A context written with a trailing `*` (rouser, rocommunity -V) matches as a prefix.
 fn context_of(word: Option<&&str>) -> (Vec<u8>, ContextMatch) {
-    let word = word.map_or("", |w| unquote(w));
+    let word = word.copied().unwrap_or("");
     match word.strip_suffix('*') {
         Some(prefix) => (prefix.as_bytes().to_vec(), ContextMatch::Prefix),
         None => (word.as_bytes().to_vec(), ContextMatch::Exact),
@@ -70,7 +65,7 @@ impl Vacm {
 
     fn com2sec_line(&mut self, words: &[&str], ipv6: bool) -> Result<(), String> {
         let (context, words) = match words {
-            ["-Cn", context, rest @ ..] => (unquote(context).as_bytes().to_vec(), rest),
+            ["-Cn", context, rest @ ..] => (context.as_bytes().to_vec(), rest),
             ["-Cn"] => return Err("com2sec: -Cn needs a context name".into()),
             _ => (Vec::new(), words),
         };
@@ -150,7 +145,7 @@ impl Vacm {
         };
         self.access.push(AccessEntry::new(
             group.as_bytes(),
-            unquote(context).as_bytes(),
+            context.as_bytes(),
             model,
             level,
             context_match,
@@ -286,7 +281,8 @@ mod tests {
     fn vacm(lines: &str) -> Vacm {
         let mut v = Vacm::default();
         for (i, line) in lines.lines().enumerate() {
-            let words: Vec<&str> = line.split_whitespace().collect();
+            let words = crate::config::words(line).unwrap();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
             if let [directive, rest @ ..] = words.as_slice() {
                 v.directive(directive, rest, Origin { file: "t".into(), line: i + 1 }).unwrap();
             }
@@ -376,7 +372,8 @@ mod tests {
     fn bad_lines_are_errors_with_reasons() {
         let mut v = Vacm::default();
         let mut err = |d: &str, line: &str| {
-            let words: Vec<&str> = line.split_whitespace().collect();
+            let words = crate::config::words(line).unwrap();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
             v.directive(d, &words, Origin::default()).unwrap_err()
         };
         assert!(err("view", "v included .1 fff").contains("mask"));
@@ -392,7 +389,7 @@ mod tests {
         let mut v = Vacm::default();
         v.directive(
             "access",
-            &["g", "\"\"", "any", "noauth", "exact", "nosuch", "none", "none"],
+            &["g", "", "any", "noauth", "exact", "nosuch", "none", "none"],
             Origin { file: "f".into(), line: 9 },
         )
         .unwrap();
