@@ -10,7 +10,7 @@
 //! - [`view`]: sorted materialized views and the cached, refreshed [`view::CachedView`].
 //! - [`registry`]: handlers by subtree; GET routing and GETNEXT across handlers.
 //! - [`dispatch`]: the request path as a pure function (datagram in, datagram out).
-//! - [`stats`]: the snmp group counters.
+//! - [`stats`]: the agent's counters (snmp group, snmpMPDStats, usmStats, contexts).
 //! - [`notify`]: traps and informs (v2c and SNMPv3) to the configured sinks; coldStart,
 //!   linkUp/linkDown.
 //! - [`trapsess`]: `trapsess` lines (net-snmp's command-line options for one sink).
