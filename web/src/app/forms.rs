@@ -55,10 +55,6 @@ impl std::fmt::Debug for AddFields {
 }
 
 impl AddFields {
-    fn is_v3(&self) -> bool {
-        self.version.trim() == "3"
-    }
-
     /// The v3 fields as the credentials validator takes them (empty means not given).
     fn usm_options(&self) -> UsmOptions {
         let given = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
@@ -119,9 +115,11 @@ pub async fn add_form() -> Result<Html<String>, AppError> {
     render(&AddPage { values, errors: FieldErrors::default() })
 }
 
-/// Checks each field on its own, so each error goes next to its field.
-fn check_fields(fields: &AddFields) -> FieldErrors {
+/// Checks each field on its own, so each error goes next to its field; with SNMPv3, also
+/// the credentials built on the way (their passphrases hashed once, here).
+fn check_fields(fields: &AddFields) -> (FieldErrors, Option<UsmCredentials>) {
     let mut errors = FieldErrors::default();
+    let mut usm = None;
     let address = fields.address.trim();
     let host = match split_host_port(address) {
         Ok((host, _)) => Some(host),
@@ -135,8 +133,9 @@ fn check_fields(fields: &AddFields) -> FieldErrors {
         errors.version = e.to_string();
     }
     if matches!(version, Ok(SnmpVersion::V3)) {
-        if let Err(e) = UsmCredentials::from_options(&fields.usm_options()) {
-            errors.usm = e.to_string();
+        match UsmCredentials::from_options(&fields.usm_options()) {
+            Ok(credentials) => usm = Some(credentials),
+            Err(e) => errors.usm = e.to_string(),
         }
     } else if fields.community.is_empty() {
         errors.community = "enter the community".into();
@@ -152,7 +151,7 @@ fn check_fields(fields: &AddFields) -> FieldErrors {
     if let Err(e) = parse_interval(fields.interval.trim()) {
         errors.interval = e.to_string();
     }
-    errors
+    (errors, usm)
 }
 
 fn form_again(values: AddFields, errors: FieldErrors) -> Response {
@@ -176,16 +175,20 @@ async fn resolve(host: String, port: u16) -> Result<SocketAddr, String> {
 /// `POST /devices`: adds a device, discovers it, and shows its page; the form again with
 /// the errors otherwise.
 pub async fn add(State(state): State<AppState>, Form(fields): Form<AddFields>) -> Response {
-    let mut errors = check_fields(&fields);
+    let (mut errors, usm) = check_fields(&fields);
     if errors.any() {
         return form_again(fields, errors);
     }
     let name = Some(fields.name.trim()).filter(|n| !n.is_empty());
-    let spec = if fields.is_v3() {
-        UsmCredentials::from_options(&fields.usm_options())
-            .and_then(|usm| DeviceSpec::new_v3(fields.address.trim(), usm, name, fields.interval.trim()))
-    } else {
-        DeviceSpec::new(fields.address.trim(), fields.version.trim(), &fields.community, name, fields.interval.trim())
+    let spec = match usm {
+        Some(usm) => DeviceSpec::new_v3(fields.address.trim(), usm, name, fields.interval.trim()),
+        None => DeviceSpec::new(
+            fields.address.trim(),
+            fields.version.trim(),
+            &fields.community,
+            name,
+            fields.interval.trim(),
+        ),
     };
     let spec = match spec {
         Ok(spec) => spec,
