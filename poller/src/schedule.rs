@@ -93,7 +93,8 @@ pub fn log(message: &str) {
 struct Scheduled {
     device: Device,
     found: Discovered,
-    files: Vec<RrdFile>,
+    /// The device's files (shared with the writer's [`NewFile`]s).
+    files: Arc<[RrdFile]>,
     querier: Option<Arc<SnmpQuerier>>,
     next_due: Instant,
     polling_since: Option<Instant>,
@@ -111,13 +112,22 @@ struct Outcome {
     result: Result<Sample, Error>,
 }
 
-/// One reading for the writer: the device's inventory id, the file, its create arguments (if
-/// it must be made) and the reading.
+/// One reading for the writer: the device's inventory id, the file, how to make it (if it
+/// must be made) and the reading.
 struct Reading {
     device_id: i64,
     path: PathBuf,
-    create_args: Vec<String>,
+    new_file: NewFile,
     reading: String,
+}
+
+/// What a missing file is made from: the device's files, which one, its step and start. The
+/// `rrd create` arguments are built from it only when the file is made, not at every poll.
+struct NewFile {
+    files: Arc<[RrdFile]>,
+    index: usize,
+    interval: u32,
+    start: i64,
 }
 
 /// A batch of readings for the writer.
@@ -279,7 +289,7 @@ fn reload(
         scheduled.insert(
             device.spec.name.clone(),
             Scheduled {
-                files: files(&found),
+                files: files(&found).into(),
                 discover: device.discovered_at.is_none(),
                 found,
                 device,
@@ -319,7 +329,7 @@ fn finish(
             s.device = device;
         }
         s.found = inventory.discovered(&s.device)?;
-        s.files = files(&s.found);
+        s.files = files(&s.found).into();
         // A link whose speed changed: its traffic file's maximum follows.
         let dir = device_dir(&config.data_dir, &s.device.spec.name);
         for interface in &s.found.interfaces {
@@ -366,11 +376,13 @@ fn finish(
                 .readings
                 .iter()
                 .filter_map(|(file_name, reading)| {
-                    let file = s.files.iter().find(|f| &f.file_name == file_name)?;
+                    let index = s.files.iter().position(|f| &f.file_name == file_name)?;
+                    let new_file =
+                        NewFile { files: Arc::clone(&s.files), index, interval: s.device.spec.interval, start };
                     Some(Reading {
                         device_id: s.device.id,
                         path: dir.join(file_name),
-                        create_args: create_args(file, s.device.spec.interval, start),
+                        new_file,
                         reading: reading.clone(),
                     })
                 })
@@ -423,7 +435,7 @@ fn write_loop(jobs: &mpsc::Receiver<WriteJob>, data_dir: &Path) -> (usize, usize
                 continue;
             }
             if !r.path.exists()
-                && let Err(e) = create(&r.path, &r.create_args)
+                && let Err(e) = create(&r.path, &r.new_file)
             {
                 log(&format!("{}: {e}", r.path.display()));
                 continue;
@@ -471,12 +483,15 @@ fn write_loop(jobs: &mpsc::Receiver<WriteJob>, data_dir: &Path) -> (usize, usize
     (written, refused)
 }
 
-fn create(path: &Path, args: &[String]) -> Result<(), Error> {
+fn create(path: &Path, new_file: &NewFile) -> Result<(), Error> {
+    let NewFile { files, index, interval, start } = new_file;
+    let file =
+        files.get(*index).ok_or_else(|| Error::Invalid(format!("{}: not a file of its device", path.display())))?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
     }
     let mut all = vec![path.display().to_string()];
-    all.extend_from_slice(args);
+    all.extend(create_args(file, *interval, *start));
     let spec = rrd::create::parse_args(&all, rrd::create::now()).map_err(rrd::error::Error::from)?;
     rrd::create::write_new(path, &spec.build(), true)?;
     Ok(())
