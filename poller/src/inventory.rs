@@ -1,5 +1,5 @@
 //! The inventory: an embedded SQLite database in `DIR/osprey.db` (readable by its owner only:
-//! it holds communities, SNMPv3 passphrases and password hashes) holding the devices, what
+//! it holds communities, SNMPv3 master keys and password hashes) holding the devices, what
 //! discovery found on each (system group, interfaces, storage, processors, UCD groups), their
 //! poll status and the counter state the next poll compares with (last sysUpTime, each
 //! interface's ifCounterDiscontinuityTime), and per device counters of polls, failed polls and
@@ -640,7 +640,7 @@ fn db_error(path: &Path, source: rusqlite::Error) -> Error {
 }
 
 /// Creates the database file readable by its owner only (it holds SNMP communities, v3
-/// passphrases and password hashes), or takes group/other access away from an existing one.
+/// master keys and password hashes), or takes group/other access away from an existing one.
 /// SQLite gives its -wal and -shm files the database file's permissions.
 fn restrict_to_owner(path: &Path) -> Result<(), Error> {
     let io = |source| Error::Io { path: path.display().to_string(), source };
