@@ -90,6 +90,11 @@ fn speed_limit(interface: &Interface) -> Option<f64> {
     (interface.speed_bps > 0).then(|| interface.speed_bps as f64 / 8.0)
 }
 
+/// A data source limit as `rrdtool create` and `tune` take it: the number, or `U` for none.
+fn limit_text(limit: Option<f64>) -> String {
+    limit.map_or_else(|| "U".to_string(), |v| format!("{v}"))
+}
+
 /// Every file the discovered device has, with unique names.
 pub fn files(found: &Discovered) -> Vec<RrdFile> {
     let mut files: Vec<RrdFile> = Vec::new();
@@ -147,7 +152,7 @@ pub fn files(found: &Discovered) -> Vec<RrdFile> {
 /// interface whose speed discovery found changed: rates up to the new speed count again, and
 /// rates above it are unknown.
 pub fn retune_speed(file: &Path, interface: &Interface) -> Result<(), rrd::error::Error> {
-    let limit = speed_limit(interface).map_or_else(|| "U".to_string(), |v| format!("{v}"));
+    let limit = limit_text(speed_limit(interface));
     let args = ["--maximum".to_string(), format!("in:{limit}"), "--maximum".to_string(), format!("out:{limit}")];
     rrd::tune::tune(file, &args).map(|_| ())
 }
@@ -155,7 +160,6 @@ pub fn retune_speed(file: &Path, interface: &Interface) -> Result<(), rrd::error
 /// `rrdtool create` arguments (after the file name) for `file` polled every `interval`
 /// seconds, starting at `start`.
 pub fn create_args(file: &RrdFile, interval: u32, start: i64) -> Vec<String> {
-    let limit = |v: Option<f64>| v.map_or_else(|| "U".to_string(), |v| format!("{v}"));
     let mut args = vec!["--start".to_string(), start.to_string(), "--step".to_string(), interval.to_string()];
     for ds in &file.data_sources {
         args.push(format!(
@@ -163,8 +167,8 @@ pub fn create_args(file: &RrdFile, interval: u32, start: i64) -> Vec<String> {
             ds.name,
             ds.kind,
             interval.saturating_mul(2),
-            limit(ds.min),
-            limit(ds.max)
+            limit_text(ds.min),
+            limit_text(ds.max)
         ));
     }
     let mut steps_seen = Vec::new();
