@@ -1,10 +1,21 @@
 //! What the long-running commands (`poll`, `web`, `up`) share: a stop flag set by SIGINT and
 //! SIGTERM, a future that completes once it is set, and the single-threaded async runtime they
-//! run on.
+//! run on; and how the subcommands report a failure (message on stderr, exit code 1).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Prints `osprey: MESSAGE` on stderr and gives the exit code of a failed command.
+pub fn fail(message: impl std::fmt::Display) -> i32 {
+    fail_as("osprey", message)
+}
+
+/// [`fail`] for a subcommand that names itself (`osprey up: MESSAGE`).
+pub fn fail_as(program: &str, message: impl std::fmt::Display) -> i32 {
+    eprintln!("{program}: {message}");
+    1
+}
 
 /// A flag that SIGINT or SIGTERM sets.
 pub fn stop_on_signals() -> Result<Arc<AtomicBool>, String> {

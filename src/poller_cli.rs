@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::lifecycle::fail;
 use poller::credentials::{UsmCredentials, UsmOptions};
 use poller::inventory::{Device, Inventory, PollRecord};
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, resolve};
@@ -29,11 +30,6 @@ pub fn data_dir(option: Option<&str>) -> PathBuf {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("OSPREY_DATA").filter(|v| !v.is_empty()).map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("osprey-data"))
-}
-
-fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("osprey: {message}");
-    1
 }
 
 /// `osprey device ...`.

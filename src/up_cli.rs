@@ -57,8 +57,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("osprey up: {message}");
-    1
+    crate::lifecycle::fail_as("osprey up", message)
 }
 
 /// Starts the agent with `DIR/agent/snmpd.conf` (written with defaults when missing).

@@ -6,6 +6,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+use crate::lifecycle::fail;
 use poller::inventory::Inventory;
 
 const USAGE: &str = "\
@@ -13,11 +14,6 @@ usage: osprey [--data DIR] user add NAME      (password read from stdin, one lin
        osprey [--data DIR] user remove NAME
        osprey [--data DIR] user list
 A user is needed to change devices from the dashboard when it listens beyond loopback.";
-
-fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("osprey: {message}");
-    1
-}
 
 /// `osprey user ...`.
 pub fn run(data: &Path, args: &[String]) -> i32 {

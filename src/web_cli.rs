@@ -1,6 +1,7 @@
 //! `osprey [--data DIR] web [--listen ADDR]`: serves the dashboard of the data directory
 //! (127.0.0.1:8080 by default) until SIGINT or SIGTERM, then finishes the requests under way.
 
+use crate::lifecycle::fail;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -8,11 +9,6 @@ const USAGE: &str = "usage: osprey [--data DIR] web [--listen ADDR]   (ADDR defa
 
 /// The default listening address: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-
-fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("osprey: {message}");
-    1
-}
 
 /// `ADDR` of `--listen`: `HOST:PORT` with an IP address (`127.0.0.1:8080`, `[::1]:8080`).
 pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
