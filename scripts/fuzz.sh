@@ -7,6 +7,7 @@
 # Needs a nightly toolchain; installs cargo-fuzz if missing. Corpora are seeded with the
 # captured packets in snmp/testdata/packets (and the agent's with SNMPv3 requests sealed for
 # its fuzz engine, agent/fuzz/seeds); crashes land in <crate>/fuzz/artifacts/<target>.
+# The three sanitizer builds share one target dir, target/fuzz (CI deletes it afterwards).
 set -euo pipefail
 
 secs=${1:-60}
@@ -24,8 +25,8 @@ run_target() {
     for seeds in "$@"; do
         cp "$seeds"/* "$corpus"/
     done
-    # Leave fuzz/target out of CARGO_TARGET_DIR: sanitizer builds must not mix with normal ones.
-    (cd "$root/$crate" && env -u CARGO_TARGET_DIR cargo +nightly fuzz run "$target" "$corpus" -- \
+    # Sanitizer builds must not mix with normal ones, so they get their own target dir.
+    (cd "$root/$crate" && cargo +nightly fuzz run --target-dir "$root/target/fuzz" "$target" "$corpus" -- \
         -max_total_time="$secs" -max_len=4096 -timeout=10)
 }
 
