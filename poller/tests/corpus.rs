@@ -19,9 +19,8 @@ use poller::poll::{poll, unix_now};
 use poller::querier::SnmpQuerier;
 use poller::target::SnmpVersion;
 use snmp::{Oid, Value};
-use testkit::snmpsim_data::{corpus_dir, read_prefix, recordings};
+use testkit::snmpsim_data::{KEPT_BYTES, corpus_dir, read_prefix, recordings};
 
-const PREFIX_BYTES: usize = 4 << 20;
 /// The rows of a single-index column: index -> value.
 fn column(objects: &BTreeMap<Oid, Value<'static>>, prefix: &[u32], number: u32) -> BTreeMap<u32, Value<'static>> {
     let root = oids::column(prefix, number);
@@ -49,7 +48,7 @@ fn discovery_finds_every_recorded_interface() {
     let (mut devices, mut interfaces, mut without_agent) = (0, 0, 0);
     for path in &files {
         let name = path.strip_prefix(&dir).unwrap().display().to_string();
-        let (bytes, _) = read_prefix(path, PREFIX_BYTES);
+        let (bytes, _) = read_prefix(path, KEPT_BYTES);
         let loaded = record::parse(&name, &bytes, Format::Snmprec).unwrap();
         let recording = Arc::new(loaded.recording);
         let objects: BTreeMap<Oid, Value<'static>> =

@@ -3,6 +3,8 @@
 # simulator's corpus test: downloads the pinned wheel from PyPI with pip (installing Debian's
 # python3-pip when pip is missing), unpacks its recordings (.snmprec, bz2-compressed ones
 # decompressed) into target/snmpsim-data-VERSION/ once, and exports OSPREY_SNMPSIM_DATA.
+# Each recording is kept up to its last whole line within the first 4 MiB: the corpus tests
+# replay no more than that, and whole it is 1.4 GB of disk.
 # Nothing of it is committed. Sourced by scripts/test.sh; run alone it prints the directory:
 #   scripts/lib/snmpsim-data.sh
 
@@ -34,6 +36,7 @@ ensure_snmpsim_data() {
     if ! python3 - "$tmp" "$dir" <<'PY'
 import bz2, glob, os, sys, zipfile
 tmp, out = sys.argv[1], sys.argv[2]
+keep = 4 << 20
 (wheel,) = glob.glob(os.path.join(tmp, "*.whl"))
 count = 0
 with zipfile.ZipFile(wheel) as z:
@@ -43,6 +46,8 @@ with zipfile.ZipFile(wheel) as z:
         data = z.read(name)
         if name.endswith(".bz2"):
             data, name = bz2.decompress(data), name[:-4]
+        if len(data) > keep:
+            data = data[: data.rfind(b"\n", 0, keep) + 1]
         rel = name.split("/data/", 1)[1]
         path = os.path.join(out, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -1,11 +1,15 @@
 //! The snmpsim-data corpus of recorded devices (fetched by `scripts/lib/snmpsim-data.sh`, not
 //! committed): where it is, its recordings, and a recording's first part for tests that
-//! replay large ones only in part.
+//! replay large ones only in part. The script keeps only each recording's first 4 MiB (up to
+//! a whole line), so a prefix longer than [`KEPT_BYTES`] reads no more than that.
 
 use std::path::{Path, PathBuf};
 
 /// The pinned corpus version (the script's `SNMPSIM_DATA_VERSION`).
 pub const VERSION: &str = "1.0.1";
+
+/// How much of each recording the script keeps.
+pub const KEPT_BYTES: usize = 4 << 20;
 
 /// The corpus directory (`$OSPREY_SNMPSIM_DATA`, else `target/snmpsim-data-VERSION` of the
 /// workspace) if the download completed.
