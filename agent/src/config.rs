@@ -2,10 +2,12 @@
 //! A bad line never stops the agent: it becomes a [`Warning`] naming file, line and
 //! reason, and the rest of the file still applies.
 
+use std::net::Ipv4Addr;
 use std::path::Path;
 
-use snmp::Oid;
+use snmp::{Oid, Version};
 
+use crate::trapsess::{NotifySecurity, TrapSession};
 use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
@@ -47,14 +49,6 @@ pub struct ProcRule {
     pub min: u32,
 }
 
-/// `trap2sink`/`informsink HOST[:PORT] [COMMUNITY]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sink {
-    pub host: String,
-    pub port: u16,
-    pub community: String,
-}
-
 /// Values for the system group; `None` means "not fixed by the config".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemConfig {
@@ -77,10 +71,13 @@ pub struct Config {
     /// `load MAX1 [MAX5 [MAX15]]`.
     pub load: Option<[f64; 3]>,
     pub procs: Vec<ProcRule>,
-    pub trap_sinks: Vec<Sink>,
-    pub inform_sinks: Vec<Sink>,
-    /// `trapsess` lines (SNMPv3 keys inside, as master keys; `Debug` hides them).
-    pub trap_sessions: Vec<crate::trapsess::TrapSession>,
+    /// Where notifications go: `trapsess` lines and the `trapsink`/`trap2sink`/`informsink`
+    /// shorthands (SNMPv3 keys inside, as master keys; `Debug` hides them).
+    pub trap_destinations: Vec<TrapSession>,
+    /// `trapcommunity`: the community of later sink lines that name none.
+    pub trap_community: Option<String>,
+    /// `v1trapaddress`: the agent-addr of SNMPv1 traps.
+    pub v1_trap_address: Option<Ipv4Addr>,
     /// `engineID TEXT`: the text-format snmpEngineID (used at start, not at reloads).
     pub engine_id: Option<Vec<u8>>,
     /// `createUser` lines (passwords inside; `Debug` hides them).
@@ -154,6 +151,26 @@ impl Config {
         }
     }
 
+    /// `HOST[:PORT] [COMMUNITY [PORT]]` of a sink line, as net-snmp reads it: the community
+    /// defaults to the `trapcommunity` given so far, else "public".
+    fn sink(&self, words: &[&str], version: Version, inform: bool) -> Result<TrapSession, String> {
+        let (target, community, port_word) = match words {
+            [t] => (*t, None, None),
+            [t, c] => (*t, Some(*c), None),
+            [t, c, p] => (*t, Some(*c), Some(*p)),
+            [] => return Err("needs a host".into()),
+            _ => return Err("takes HOST [COMMUNITY [PORT]]".into()),
+        };
+        let (host, mut port) = host_port(target)?;
+        if let Some(p) = port_word {
+            port = p.parse().map_err(|_| format!("bad port {p:?}"))?;
+        }
+        let community = community.map(str::to_string).or_else(|| self.trap_community.clone());
+        let community = community.unwrap_or_else(|| "public".into());
+        let security = NotifySecurity::Community { version, community };
+        Ok(TrapSession { host: host.to_string(), port, inform, security })
+    }
+
     fn directive(&mut self, directive: &str, rest: &str) -> Result<(), String> {
         let words: Vec<&str> = rest.split_whitespace().collect();
         match directive {
@@ -215,15 +232,21 @@ impl Config {
                 };
                 self.procs.push(rule);
             }
-            "trap2sink" | "informsink" => {
-                let sink = sink(&words)?;
-                if directive == "trap2sink" {
-                    self.trap_sinks.push(sink);
-                } else {
-                    self.inform_sinks.push(sink);
-                }
+            "trapsink" | "trap2sink" | "informsink" => {
+                let (version, inform) = match directive {
+                    "trapsink" => (Version::V1, false),
+                    "trap2sink" => (Version::V2c, false),
+                    _ => (Version::V2c, true),
+                };
+                let sink = self.sink(&words, version, inform).map_err(|e| format!("{directive}: {e}"))?;
+                self.trap_destinations.push(sink);
             }
-            "trapsess" => self.trap_sessions.push(crate::trapsess::parse_trapsess(rest)?),
+            "trapcommunity" => self.trap_community = Some(non_empty(rest, directive)?),
+            "v1trapaddress" => {
+                let addr = rest.parse().map_err(|_| format!("v1trapaddress: not an IPv4 address: {rest:?}"))?;
+                self.v1_trap_address = Some(addr);
+            }
+            "trapsess" => self.trap_destinations.push(crate::trapsess::parse_trapsess(rest)?),
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
             other => return Err(format!("Unknown token: {other}.")),
@@ -243,16 +266,6 @@ fn min_space(word: &str) -> Result<MinSpace, String> {
     } else {
         word.parse().map(MinSpace::Kilobytes).map_err(|_| format!("bad minimum space {word:?}"))
     }
-}
-
-fn sink(words: &[&str]) -> Result<Sink, String> {
-    let (target, community) = match words {
-        [t] => (t, "public"),
-        [t, c, ..] => (t, *c),
-        [] => return Err("sink needs a host".into()),
-    };
-    let (host, port) = host_port(target)?;
-    Ok(Sink { host: host.to_string(), port, community: community.to_string() })
 }
 
 /// `HOST[:PORT]` (IPv6 addresses in brackets when a port follows); port 162 by default.
@@ -347,8 +360,10 @@ mod tests {
         assert_eq!(c.disks[1].min, MinSpace::Kilobytes(50000));
         assert_eq!(c.load, Some([12.0, 10.0, 10.0]));
         assert_eq!(c.procs[0], ProcRule { name: "sshd".into(), max: 2, min: 1 });
-        assert_eq!(c.trap_sinks[0], Sink { host: "127.0.0.1".into(), port: 1162, community: "traps".into() });
-        assert_eq!(c.inform_sinks[0].port, 162);
+        let traps = NotifySecurity::Community { version: Version::V2c, community: "traps".into() };
+        let sink = TrapSession { host: "127.0.0.1".into(), port: 1162, inform: false, security: traps };
+        assert_eq!(c.trap_destinations[0], sink);
+        assert_eq!((c.trap_destinations[1].port, c.trap_destinations[1].inform), (162, true));
     }
 
     #[test]
@@ -369,22 +384,20 @@ mod tests {
 
     #[test]
     fn trapsess_lines_and_their_warnings() {
-        let text = "trapsess -v 2c -c traps -Ci 127.0.0.1:1162\ntrapsess -v 1 -c public host\n\
+        let text = "trapsess -v 2c -c traps -Ci 127.0.0.1:1162\ntrapsess -v 1 -c public -Ci host\n\
             trapsess -v 3 -u ops -l authPriv -a SHA -A secretpass1 -x AES -X tiny host\n\
             trapsess -v 3 -u ops -l authPriv -a SHA -A secretpass1 -x AES -X secretpass2 [::1]:162\n";
         let (c, w) = Config::parse(text, "snmpd.conf");
         let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
         assert_eq!(lines, [2, 3], "{w:?}");
-        assert!(
-            w[0].to_string()
-                .starts_with("snmpd.conf: line 2: Warning: trapsess: SNMPv1 traps (-v 1) are not supported")
-        );
+        assert!(w[0].to_string().starts_with("snmpd.conf: line 2: Warning: trapsess: SNMPv1 has no informs"));
         assert!(w[1].message.contains("privacy passphrase is shorter"), "{}", w[1]);
         assert!(!w[1].message.contains("tiny") && !w[1].message.contains("secretpass1"));
-        assert_eq!(c.trap_sessions.len(), 2);
-        assert_eq!(c.trap_sessions[0].security, crate::trapsess::NotifySecurity::Community("traps".into()));
-        assert!(c.trap_sessions[0].inform);
-        assert_eq!((c.trap_sessions[1].host.as_str(), c.trap_sessions[1].port), ("::1", 162));
+        assert_eq!(c.trap_destinations.len(), 2);
+        let traps = NotifySecurity::Community { version: Version::V2c, community: "traps".into() };
+        assert_eq!(c.trap_destinations[0].security, traps);
+        assert!(c.trap_destinations[0].inform);
+        assert_eq!((c.trap_destinations[1].host.as_str(), c.trap_destinations[1].port), ("::1", 162));
         assert!(!format!("{c:?}").contains("secretpass"));
     }
 

@@ -133,7 +133,7 @@ fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier
     let log = log.clone();
     let notifier =
         Notifier::start(config, agent.started(), agent.engine(), move |line| log.log(&format!("osprey-agent: {line}")));
-    if !(config.trap_sinks.is_empty() && config.inform_sinks.is_empty() && config.trap_sessions.is_empty()) {
+    if !config.trap_destinations.is_empty() {
         notifier.watch_links(LINK_POLL, || {
             interfaces::oper_status_by_index().into_iter().map(|(index, oper, admin)| (index, admin, oper)).collect()
         });

@@ -1,7 +1,7 @@
-//! Notifications: SNMPv2-Trap to every `trap2sink` and InformRequest to every
-//! `informsink` (resent until acknowledged, a bounded number of times), and either, in
-//! SNMPv2c or SNMPv3 ([`usm`]), to every `trapsess`; sent from one background thread so
-//! the request path never waits on them. Also the standard traps
+//! Notifications: SNMPv1 Trap-PDUs ([`v1`]) to every `trapsink`, SNMPv2-Traps to every
+//! `trap2sink`, InformRequests to every `informsink` (resent until acknowledged, a bounded
+//! number of times), and any of these, SNMPv3 ones too ([`usm`]), to every `trapsess`; sent
+//! from one background thread so the request path never waits on them. Also the standard traps
 //! the agent raises: coldStart at start, linkUp/linkDown when an interface's operational
 //! status changes (watched by polling, as snmpd's linkUpDownNotifications does).
 
@@ -20,6 +20,7 @@ use crate::trapsess::NotifySecurity;
 use crate::usm::Engine;
 
 mod usm;
+mod v1;
 
 /// snmpTrapOID.0
 const SNMP_TRAP_OID: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
@@ -78,7 +79,12 @@ pub struct Notifier {
 /// How one destination's notifications are secured and sent.
 #[derive(Debug)]
 enum Security {
-    Community(String),
+    /// SNMPv1 Trap-PDUs carrying this agent-addr.
+    V1 {
+        community: String,
+        agent_addr: [u8; 4],
+    },
+    V2c(String),
     Usm(Box<usm::UsmTarget>),
 }
 
@@ -98,20 +104,20 @@ fn resolve_addr(host: &str, port: u16, log: &dyn Fn(&str)) -> Option<SocketAddr>
     addr
 }
 
-/// The destinations of `trap2sink`, `informsink` and `trapsess` lines. SNMPv3 keys are
-/// localized here: to the agent's engine for traps, to `-e`'s engine when given.
+/// The destinations of `trapsess` lines and sink lines. SNMPv3 keys are localized here: to
+/// the agent's engine for traps, to `-e`'s engine when given.
 fn resolve(config: &Config, engine: &Arc<Engine>, log: &dyn Fn(&str)) -> Vec<Target> {
-    let sinks = config.trap_sinks.iter().map(|s| (s, false)).chain(config.inform_sinks.iter().map(|s| (s, true)));
-    let mut targets: Vec<Target> = sinks
-        .filter_map(|(s, inform)| {
-            let addr = resolve_addr(&s.host, s.port, log)?;
-            Some(Target { addr, inform, security: Security::Community(s.community.clone()) })
-        })
-        .collect();
-    for session in &config.trap_sessions {
+    let mut v1_agent_addr = None;
+    let mut targets = Vec::new();
+    for session in &config.trap_destinations {
         let Some(addr) = resolve_addr(&session.host, session.port, log) else { continue };
         let security = match &session.security {
-            NotifySecurity::Community(c) => Security::Community(c.clone()),
+            NotifySecurity::Community { version: Version::V1, community } => {
+                let agent_addr = *v1_agent_addr
+                    .get_or_insert_with(|| config.v1_trap_address.map_or_else(v1::host_address, |a| a.octets()));
+                Security::V1 { community: community.clone(), agent_addr }
+            }
+            NotifySecurity::Community { community, .. } => Security::V2c(community.clone()),
             NotifySecurity::Usm(usm_config) => {
                 match usm::UsmTarget::new(usm_config.clone(), engine.clone(), session.inform) {
                     Ok(target) => Security::Usm(Box::new(target)),
@@ -138,9 +144,7 @@ impl Notifier {
         log: impl Fn(&str) + Send + 'static,
     ) -> Notifier {
         let (tx, rx) = mpsc::channel();
-        let has_sinks =
-            !(config.trap_sinks.is_empty() && config.inform_sinks.is_empty() && config.trap_sessions.is_empty());
-        if has_sinks {
+        if !config.trap_destinations.is_empty() {
             let config = config.clone();
             let engine = engine.clone();
             // Resolving and localizing happen on the sender thread: never on the request path.
@@ -211,14 +215,18 @@ impl Ids {
 /// The datagram for `pdu` to `target` (the next step of a v3 inform exchange), and for
 /// informs what its answer will carry.
 fn datagram(target: &Target, pdu: &Pdu<'static>, ids: &mut Ids) -> Result<(Vec<u8>, Option<Awaiting>), String> {
+    let community_message = |version, community: &str, pdu| {
+        Message::Community(CommunityMessage { version, community: Cow::Owned(community.as_bytes().to_vec()), pdu })
+            .to_vec()
+    };
     match &target.security {
-        Security::Community(community) => {
-            let msg = Message::Community(CommunityMessage {
-                version: Version::V2c,
-                community: Cow::Owned(community.as_bytes().to_vec()),
-                pdu: Pdus::Pdu(pdu.clone()),
-            });
-            Ok((msg.to_vec(), target.inform.then_some(Awaiting::Community(pdu.request_id))))
+        Security::V1 { community, agent_addr } => {
+            let trap = v1::trap_pdu(&pdu.varbinds, *agent_addr);
+            Ok((community_message(Version::V1, community, Pdus::TrapV1(trap)), None))
+        }
+        Security::V2c(community) => {
+            let bytes = community_message(Version::V2c, community, Pdus::Pdu(pdu.clone()));
+            Ok((bytes, target.inform.then_some(Awaiting::Community(pdu.request_id))))
         }
         Security::Usm(usm) if target.inform => {
             let (bytes, stage) = usm.next_inform_datagram(ids.next(), pdu)?;
@@ -231,7 +239,7 @@ fn datagram(target: &Target, pdu: &Pdu<'static>, ids: &mut Ids) -> Result<(Vec<u
 /// What `datagram` from the inform's receiver means for it.
 fn judge(target: &mut Target, awaiting: Awaiting, datagram: &[u8]) -> usm::Outcome {
     match (awaiting, &mut target.security) {
-        (Awaiting::Community(request_id), Security::Community(_)) => {
+        (Awaiting::Community(request_id), Security::V2c(_)) => {
             let Ok(Message::Community(m)) = Message::decode(datagram) else { return usm::Outcome::Ignore };
             match m.pdu {
                 Pdus::Pdu(p) if p.pdu_type == PduType::Response && p.request_id == request_id => {
@@ -355,7 +363,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::config::Sink;
+    use crate::trapsess::TrapSession;
 
     fn receive(sock: &UdpSocket) -> Pdu<'static> {
         let mut buf = vec![0u8; 65535];
@@ -372,7 +380,12 @@ mod tests {
         sink.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         let port = sink.local_addr().unwrap().port();
         let config = Config {
-            trap_sinks: vec![Sink { host: "127.0.0.1".into(), port, community: "traps".into() }],
+            trap_destinations: vec![TrapSession {
+                host: "127.0.0.1".into(),
+                port,
+                inform: false,
+                security: NotifySecurity::Community { version: Version::V2c, community: "traps".into() },
+            }],
             ..Config::default()
         };
         let engine = Arc::new(Engine::start(None, None).unwrap());

@@ -1,6 +1,7 @@
 //! snmpd.conf's `trapsess [SNMPCMD-ARGS] HOST[:PORT]`: one notification destination with the
-//! net-snmp command-line options that say how to reach it (`-v 2c|3`, `-c`, `-Ci` for
-//! informs, and for SNMPv3 `-u -l -a -A -x -X -e`).
+//! net-snmp command-line options that say how to reach it (`-v 1|2c|3`, `-c`, `-Ci` for
+//! informs, and for SNMPv3 `-u -l -a -A -x -X -e`). The `trapsink`, `trap2sink` and
+//! `informsink` lines are shorthands for it and become the same [`TrapSession`].
 //!
 //! Passphrases are hashed to master keys (Ku) here, once, as the line is read; only the keys
 //! are kept, and no error text ever carries a passphrase. The notification sender localizes
@@ -8,23 +9,23 @@
 
 use snmp::usm::auth::MIN_PASSWORD_LEN;
 use snmp::usm::{AuthProtocol, Credential, KeyExtension, PrivProtocol};
-use snmp::{SecurityLevel, UsmConfig};
+use snmp::{SecurityLevel, UsmConfig, Version};
 
 /// How a destination's notifications are secured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotifySecurity {
-    /// SNMPv2c with this community.
-    Community(String),
+    /// SNMPv1 (Trap-PDUs) or SNMPv2c with this community.
+    Community { version: Version, community: String },
     /// SNMPv3 under USM; credentials held as master keys.
     Usm(UsmConfig),
 }
 
-/// One `trapsess` line.
+/// One notification destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrapSession {
     pub host: String,
     pub port: u16,
-    /// `-Ci`: InformRequests, acknowledged and retried, instead of SNMPv2-Traps.
+    /// `-Ci`: InformRequests, acknowledged and retried, instead of traps.
     pub inform: bool,
     pub security: NotifySecurity,
 }
@@ -99,9 +100,12 @@ pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
     }
     let target = host.ok_or("trapsess needs a host")?;
     let (host, port) = crate::config::host_port(target)?;
+    let with_community =
+        |version| NotifySecurity::Community { version, community: community.unwrap_or_else(|| "public".into()) };
     let security = match version {
-        "2c" | "2" => NotifySecurity::Community(community.unwrap_or_else(|| "public".into())),
-        "1" => return Err("trapsess: SNMPv1 traps (-v 1) are not supported; use -v 2c or -v 3".into()),
+        "2c" | "2" => with_community(Version::V2c),
+        "1" if inform => return Err("trapsess: SNMPv1 has no informs (-Ci needs -v 2c or -v 3)".into()),
+        "1" => with_community(Version::V1),
         "3" => {
             let user = user.ok_or("trapsess: SNMPv3 needs a user name (-u USER)")?;
             if user.is_empty() || user.len() > 32 {
@@ -162,14 +166,16 @@ mod tests {
         assert_eq!(c.security_engine_id, Some(vec![0x80, 0, 0, 0, 1, 2, 3, 4]));
         assert_eq!(c.privacy, None);
         let s = parse_trapsess("-v 2c -c traps -Ci localhost:9162").unwrap();
-        assert_eq!(s.security, NotifySecurity::Community("traps".into()));
+        assert_eq!(s.security, NotifySecurity::Community { version: Version::V2c, community: "traps".into() });
         assert!(s.inform);
+        let s = parse_trapsess("-v 1 host").unwrap();
+        assert_eq!(s.security, NotifySecurity::Community { version: Version::V1, community: "public".into() });
     }
 
     #[test]
     fn refusals_name_the_reason_never_the_passphrase() {
         for (line, reason) in [
-            ("-v 1 -c public host", "SNMPv1 traps (-v 1) are not supported"),
+            ("-v 1 -c public -Ci host", "SNMPv1 has no informs"),
             ("-v 3 -l authPriv -a SHA -A secretpass -x AES -X secretpass host", "needs a user name"),
             ("-v 3 -u a -l authNoPriv -A secretpass host", "need -a PROTOCOL"),
             ("-v 3 -u a -l authPriv -a SHA -A secretpass host", "needs -x PROTOCOL"),

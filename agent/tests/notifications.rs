@@ -1,7 +1,8 @@
 //! coldStart notifications reach Net-SNMP's snmptrapd: one SNMPv2-Trap to the trap2sink
 //! and one inform to the informsink, acknowledged by snmptrapd (so sent exactly once); and
 //! through `trapsess`, SNMPv3 authPriv traps (the agent's engine authoritative) and informs
-//! (snmptrapd's engine, discovered), while wrong passphrases get nothing through.
+//! (snmptrapd's engine, discovered), while wrong passphrases get nothing through; and the
+//! SNMPv1 coldStart of a `trapsink`, logged by snmptrapd just as snmpd's is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Stdio};
@@ -244,4 +245,56 @@ fn v2c_trapsess_lines_send_as_trap2sink_and_informsink_do() {
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(cold_starts(&traps), 1, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
     assert_eq!(cold_starts(&informs), 1, "inform missing or resent");
+}
+
+/// The SNMPv1 coldStart record snmptrapd logged, with what changes from run to run (time,
+/// ports, uptime) cut out: the agent-addr, the community, the enterprise and the trap.
+fn v1_cold_start(t: &Trapd) -> Option<String> {
+    let log = std::fs::read_to_string(&t.log).unwrap_or_default();
+    let mut lines = log.lines();
+    while let Some(line) = lines.next() {
+        let Some((_, header)) = line.split_once(" TRAP, SNMP v1") else { continue };
+        let body = lines.next()?;
+        if !body.contains("Cold Start Trap") {
+            continue;
+        }
+        // "2026-11-26 13:27:28 192.0.2.77 [192.0.2.77] (via UDP: ...) TRAP, SNMP v1, community c"
+        let agent_addr = line.split_whitespace().nth(2)?;
+        let body = body.split(" Uptime:").next()?.trim();
+        return Some(format!("{agent_addr} TRAP, SNMP v1{header} / {body}"));
+    }
+    None
+}
+
+fn wait_for(what: impl Fn() -> Option<String>) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = what();
+        if found.is_some() || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn v1_trapsink_cold_start_matches_snmpds() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    // trapcommunity applies to the trapsink line after it; the port comes as its own word.
+    let lines =
+        |port: u16| format!("trapcommunity v1traps\nv1trapaddress 192.0.2.77\ntrapsink 127.0.0.1 v1traps {port}\n");
+    let (theirs_port, ours_port) = (testkit::free_udp_port(), testkit::free_udp_port());
+    let (theirs_trapd, ours_trapd) = (start_trapd(theirs_port), start_trapd(ours_port));
+    let _snmpd = testkit::snmpd::Snmpd::start(&lines(theirs_port));
+    let _agent = OspreyAgent::start_with(
+        &format!("rocommunity public 127.0.0.1\n{}", lines(ours_port)),
+        env!("CARGO_BIN_EXE_osprey-agent").as_ref(),
+    );
+    let theirs = wait_for(|| v1_cold_start(&theirs_trapd)).expect("snmpd's v1 coldStart");
+    let ours = wait_for(|| v1_cold_start(&ours_trapd));
+    assert_eq!(theirs, "192.0.2.77 TRAP, SNMP v1, community v1traps / .1.3.6.1.4.1.8072.3.2.10 Cold Start Trap (0)");
+    assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{}", std::fs::read_to_string(&ours_trapd.log).unwrap());
 }
