@@ -2,7 +2,8 @@
 //! masked family), a `rocommunity -V`, and a community mapped to no group, given to real
 //! snmpd and to osprey-agent; net-snmp's tools must see the same objects and the same
 //! outcomes from both (walks v1/v2c, GETs inside and outside the view, SETs, silence), and
-//! the same for SNMPv3 users restricted by `access`, by `rouser OID` and by `rwuser -V`.
+//! the same for SNMPv3 users restricted by `access`, by `rouser OID` and by `rwuser -V`;
+//! and SNMP-VIEW-BASED-ACM-MIB shows both agents' tables alike.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use testkit::agent::OspreyAgent;
@@ -149,6 +150,17 @@ fn walks_see_the_same_view() {
     assert_same_oids("snmpbulkwalk restricted", &t, &o);
     let (t, o) = both(&pair, "snmpbulkwalk", &["-v2c", "-c", "restricted"], &[".1.3.6.1.2.1.2"]);
     assert_same_oids("snmpbulkwalk restricted interfaces", &t, &o);
+}
+
+/// SNMP-VIEW-BASED-ACM-MIB: the same rows, names and values as snmpd's for the same lines,
+/// shorthands (`rocommunity`, `rouser OID`, `rwuser -V`) included.
+#[test]
+fn the_vacm_mib_serves_snmpds_tables() {
+    require_netsnmp!();
+    let pair = start();
+    let (t, o) = both(&pair, "snmpbulkwalk", &["-v2c", "-c", "public"], &[".1.3.6.1.6.3.16"]);
+    assert!(t.stdout.lines().count() > 100, "snmpd showed too little:\n{}", t.stdout);
+    assert!(t == o, "vacmMIBObjects differ\n{}", first_differences(&t.stdout, &o.stdout));
 }
 
 #[test]

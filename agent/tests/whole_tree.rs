@@ -20,7 +20,6 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("1.3.6.1.2.1.88", "DISMAN-EVENT-MIB"),
     ("1.3.6.1.2.1.92", "NOTIFICATION-LOG-MIB"),
     ("1.3.6.1.4.1.8072", "NET-SNMP-AGENT-MIB: net-snmp's own internals"),
-    ("1.3.6.1.6.3.16", "SNMP-VIEW-BASED-ACM-MIB: SNMPv3 (issue 7)"),
 ];
 
 /// Objects served by one agent but not the other for documented reasons.

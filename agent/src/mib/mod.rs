@@ -22,6 +22,7 @@ pub mod tcp;
 pub mod ucd;
 pub mod udp;
 pub mod usm_mib;
+pub mod vacm_mib;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,6 +79,7 @@ pub fn build(ctx: &Context) -> Modules {
         m.add(usm_mib::usm_stats(ctx.stats.clone()));
         m.add(usm_mib::user_table(usm));
     }
+    m.add(vacm_mib::tables(&ctx.config.vacm));
     m.add(spin_locks::SpinLockGroup::set_serial_no());
     m.add(spin_locks::SpinLockGroup::target_objects(ctx.stats.clone()));
     for view in interfaces::handlers(ctx.started) {

@@ -131,15 +131,35 @@ pub struct Views<'a> {
 /// The view of nothing: unknown view names and `none`.
 static NOTHING: MibView = MibView::empty();
 
+/// The view of everything snmpd always defines, and the one shorthand lines grant by default.
+pub const ALL_VIEW: &str = "_all_";
+/// Its opposite, also always defined (`none`, the usual "no view", names no view at all).
+pub const NONE_VIEW: &str = "_none_";
+
 /// The VACM tables.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vacm {
     pub com2sec: Vec<Com2Sec>,
     pub groups: Vec<GroupEntry>,
     pub access: Vec<AccessEntry>,
     pub views: Vec<(String, MibView)>,
-    /// Counter for the names `rocommunity`/`rouser` lines give their implied entries.
-    implied: usize,
+    /// How many `rocommunity`/`rouser` lines came so far: snmpd numbers their names.
+    shorthands: usize,
+}
+
+impl Default for Vacm {
+    /// No entries but snmpd's two standard views, `_all_` and `_none_`: the three top arcs
+    /// .0, .1 and .2 included, and excluded.
+    fn default() -> Vacm {
+        let mut vacm =
+            Vacm { com2sec: Vec::new(), groups: Vec::new(), access: Vec::new(), views: Vec::new(), shorthands: 0 };
+        for (name, included) in [(ALL_VIEW, true), (NONE_VIEW, false)] {
+            for arc in 0..=2 {
+                vacm.add_family(name, ViewFamily { subtree: snmp::Oid::from([arc]), mask: Vec::new(), included });
+            }
+        }
+        vacm
+    }
 }
 
 impl Vacm {
@@ -207,11 +227,10 @@ impl Vacm {
         problems
     }
 
-    /// A fresh name for an entry a shorthand line implies (never a name a user can write:
-    /// it holds a space).
-    fn implied_name(&mut self, kind: &str) -> String {
-        self.implied += 1;
-        format!("{kind} {}", self.implied)
+    /// The number of this shorthand line, counted from 1.
+    fn next_shorthand(&mut self) -> usize {
+        self.shorthands += 1;
+        self.shorthands
     }
 
     /// Tables granting `community` read access to everything from any IPv4 or IPv6 source
@@ -222,7 +241,7 @@ impl Vacm {
             vacm.add_community(
                 community,
                 Source::Any { ipv6 },
-                Vec::new(),
+                (Vec::new(), ContextMatch::Prefix),
                 ImpliedView::Subtree(None),
                 false,
                 Origin::default(),

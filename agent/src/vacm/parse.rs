@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use snmp::{Oid, SecurityLevel, SecurityModel};
 
-use super::{AccessEntry, Com2Sec, ContextMatch, GroupEntry, ImpliedView, Origin, Vacm, ViewFamily, view};
+use super::{ALL_VIEW, AccessEntry, Com2Sec, ContextMatch, GroupEntry, ImpliedView, Origin, Vacm, ViewFamily, view};
 use crate::access::{Source, parse_source};
 
 /// The directives this module reads.
@@ -38,9 +38,10 @@ pub fn parse_subtree(text: &str) -> Result<Oid, String> {
     mibs::Mib::builtin().parse_oid(text).map_err(|e| format!("unknown OID {text:?}: {e}"))
 }
 
-/// A context written with a trailing `*` (rouser, rocommunity -V) matches as a prefix.
+/// A shorthand's context (rouser, rocommunity -V): one written with a trailing `*` matches
+/// as a prefix, and so does a missing one (the empty prefix, as snmpd writes it).
 fn context_of(word: Option<&&str>) -> (Vec<u8>, ContextMatch) {
-    let word = word.copied().unwrap_or("");
+    let Some(word) = word else { return (Vec::new(), ContextMatch::Prefix) };
     match word.strip_suffix('*') {
         Some(prefix) => (prefix.as_bytes().to_vec(), ContextMatch::Prefix),
         None => (word.as_bytes().to_vec(), ContextMatch::Exact),
@@ -158,24 +159,25 @@ impl Vacm {
     /// `[OID | -V VIEW [CONTEXT]]` after a shorthand's fixed fields.
     fn implied_view(words: &[&str]) -> Result<(ImpliedView, Vec<u8>, ContextMatch), String> {
         match words {
-            [] => Ok((ImpliedView::Subtree(None), Vec::new(), ContextMatch::Exact)),
+            [] => Ok((ImpliedView::Subtree(None), Vec::new(), ContextMatch::Prefix)),
             ["-V", view, rest @ ..] if rest.len() <= 1 => {
                 let (context, matching) = context_of(rest.first());
                 Ok((ImpliedView::Named(view.to_string()), context, matching))
             }
             ["-V"] => Err("-V needs a view name".into()),
-            [oid] => Ok((ImpliedView::Subtree(Some(parse_subtree(oid)?)), Vec::new(), ContextMatch::Exact)),
+            [oid] => Ok((ImpliedView::Subtree(Some(parse_subtree(oid)?)), Vec::new(), ContextMatch::Prefix)),
             _ => Err("too many arguments".into()),
         }
     }
 
-    /// The view name an implied entry reads through, creating the implied view if needed.
-    fn implied_view_name(&mut self, view: ImpliedView) -> String {
+    /// The view name an implied entry reads through: snmpd's `_all_` for everything, else a
+    /// view of the subtree named after the line (`viewComm3`, `viewUSM4`).
+    fn implied_view_name(&mut self, view: ImpliedView, line_name: String) -> String {
         match view {
             ImpliedView::Named(name) => name,
-            ImpliedView::Subtree(subtree) => {
-                let name = self.implied_name("view");
-                let subtree = subtree.unwrap_or_else(|| Oid::from([1]));
+            ImpliedView::Subtree(None) => ALL_VIEW.to_string(),
+            ImpliedView::Subtree(Some(subtree)) => {
+                let name = format!("view{line_name}");
                 self.add_family(&name, ViewFamily { subtree, mask: Vec::new(), included: true });
                 name
             }
@@ -192,37 +194,41 @@ impl Vacm {
                 (c, source, rest)
             }
         };
-        let (view, context, _) = Self::implied_view(rest)?;
-        self.add_community(community.as_bytes(), source, context, view, directive.starts_with("rw"), origin);
+        let (view, context, context_match) = Self::implied_view(rest)?;
+        let write = directive.starts_with("rw");
+        self.add_community(community.as_bytes(), source, (context, context_match), view, write, origin);
         Ok(())
     }
 
     /// What one `rocommunity`/`rwcommunity` line means: com2sec + a group for v1 and v2c +
-    /// an access entry (noauth, exact context) reading, and writing if `write`, the view.
+    /// an access entry (any model, noauth) reading, and writing if `write`, the view.
     pub(super) fn add_community(
         &mut self,
         community: &[u8],
         source: Source,
-        context: Vec<u8>,
+        (context, context_match): (Vec<u8>, ContextMatch),
         view: ImpliedView,
         write: bool,
         origin: Origin,
     ) {
-        let sec_name = self.implied_name("community").into_bytes();
-        let group = self.implied_name("group").into_bytes();
-        let view = self.implied_view_name(view);
+        // snmpd's names: the Nth shorthand line's community is "commN" in group "grpcommN".
+        let n = self.next_shorthand();
+        let sec_name = format!("comm{n}").into_bytes();
+        let group = format!("grpcomm{n}").into_bytes();
+        let view = self.implied_view_name(view, format!("Comm{n}"));
         for model in [SecurityModel::V1, SecurityModel::V2c] {
             self.groups.push(GroupEntry { group: group.clone(), model, sec_name: sec_name.clone() });
         }
         self.com2sec.push(Com2Sec { sec_name, source, community: community.to_vec(), context: context.clone() });
+        // As snmpd: a read-write line notifies through its view too, a read-only one not.
         let write_view = if write { view.as_str() } else { "none" };
         self.access.push(AccessEntry::new(
             &group,
             &context,
             None,
             SecurityLevel::NoAuthNoPriv,
-            ContextMatch::Exact,
-            [&view, write_view, "none"],
+            context_match,
+            [&view, write_view, write_view],
             origin,
         ));
     }
@@ -248,13 +254,16 @@ impl Vacm {
             }
         };
         let (view, context, context_match) = Self::implied_view(rest)?;
-        let group = self.implied_name("group").into_bytes();
-        let view = self.implied_view_name(view);
+        // snmpd's names: user U is in group "grpU"; the Nth shorthand line's view "viewUSMN".
+        let n = self.next_shorthand();
+        let group = format!("grp{user}").into_bytes();
+        let view = self.implied_view_name(view, format!("USM{n}"));
         self.groups.push(GroupEntry {
             group: group.clone(),
             model: SecurityModel::Usm,
             sec_name: user.as_bytes().to_vec(),
         });
+        // As snmpd: a read-write line notifies through its view too, a read-only one not.
         let write_view = if directive == "rwuser" { view.as_str() } else { "none" };
         self.access.push(AccessEntry::new(
             &group,
@@ -262,7 +271,7 @@ impl Vacm {
             Some(SecurityModel::Usm),
             level,
             context_match,
-            [&view, write_view, "none"],
+            [&view, write_view, write_view],
             origin,
         ));
         Ok(())

@@ -51,7 +51,8 @@ pub struct MibView {
     /// Longest subtree first; among equal lengths the lexicographically greatest (RFC 3415
     /// §5.1), then the first configured (what snmpd does with two lines for one subtree).
     families: Vec<ViewFamily>,
-    /// Included `.1` without wildcards and nothing else: the whole MIB, checked for free.
+    /// Only included families without wildcards, `.1` among them (`.1` alone, or snmpd's
+    /// `_all_`: .0, .1 and .2): the whole MIB, checked for free.
     everything: bool,
     masked: bool,
 }
@@ -77,8 +78,8 @@ impl MibView {
         });
         self.masked |= family.has_wildcards();
         self.families.insert(at, family);
-        self.everything = matches!(self.families.as_slice(), [only] if only.included
-            && only.subtree.as_slice() == [1] && !only.has_wildcards());
+        self.everything = self.families.iter().all(|f| f.included && !f.has_wildcards())
+            && self.families.iter().any(|f| f.subtree.as_slice() == [1]);
     }
 
     pub fn families(&self) -> impl Iterator<Item = &ViewFamily> {
@@ -91,8 +92,8 @@ impl MibView {
     }
 
     pub fn contains(&self, oid: &[u32]) -> bool {
-        if self.everything {
-            return oid.first() == Some(&1);
+        if self.everything && oid.first() == Some(&1) {
+            return true;
         }
         self.deciding(oid).is_some_and(|f| f.included)
     }
@@ -283,6 +284,10 @@ mod tests {
         assert!(!all.contains(&oid("2.1")));
         assert!(!MibView::default().contains(&oid("1.3.6")));
         assert!(!view(&[(".1", "", true), (".1.3.6.1.2.1.1", "", false)]).is_everything());
+        let snmpd_all = view(&[(".0", "", true), (".1", "", true), (".2", "", true)]);
+        assert!(snmpd_all.is_everything());
+        assert!(snmpd_all.contains(&oid("2.1")) && snmpd_all.contains(&oid("1.3.6.1")));
+        assert!(!view(&[(".1", "", true), (".2", "", false)]).is_everything());
     }
 
     #[test]
