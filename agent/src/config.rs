@@ -13,6 +13,9 @@ use crate::vacm::{self, Origin, Vacm};
 /// Directives of features still to come: recognised, warned about once.
 const NOT_YET: &[&str] = &["extend", "pass"];
 
+/// How deep `includeFile`/`includeDir` may nest: deeper is taken for a loop.
+const MAX_INCLUDE_DEPTH: usize = 16;
+
 /// A problem with one configuration line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -90,15 +93,7 @@ impl Config {
         let mut config = Config::default();
         let mut warnings = Vec::new();
         for path in paths {
-            let path = path.as_ref();
-            match std::fs::read_to_string(path) {
-                Ok(text) => config.apply(&text, &path.display().to_string(), &mut warnings),
-                Err(e) => warnings.push(Warning {
-                    file: path.display().to_string(),
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                }),
-            }
+            config.apply_file(path.as_ref(), 0, &mut warnings);
         }
         config.finish(&mut warnings);
         (config, warnings)
@@ -108,9 +103,59 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> (Config, Vec<Warning>) {
         let mut config = Config::default();
         let mut warnings = Vec::new();
-        config.apply(text, file, &mut warnings);
+        config.apply(text, Path::new(file), 0, &mut warnings);
         config.finish(&mut warnings);
         (config, warnings)
+    }
+
+    /// One file, `depth` includes deep.
+    fn apply_file(&mut self, path: &Path, depth: usize, warnings: &mut Vec<Warning>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.apply(&text, path, depth, warnings),
+            Err(e) => warnings.push(Warning {
+                file: path.display().to_string(),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+
+    /// `includeFile FILE` and `includeDir DIR` (every `*.conf` in it), read where the line
+    /// stands; relative paths start at the including file's directory. snmpd reads a
+    /// directory in readdir order and resolves a relative one from its working directory;
+    /// name order and the file's directory make the outcome the same on every machine.
+    fn include(
+        &mut self,
+        directive: &str,
+        rest: &str,
+        from: &Path,
+        depth: usize,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), String> {
+        if rest.is_empty() {
+            return Err(format!("{directive} needs a path"));
+        }
+        if depth >= MAX_INCLUDE_DEPTH {
+            return Err(format!(
+                "{directive} {rest}: includes nested more than {MAX_INCLUDE_DEPTH} deep (a loop?); not read"
+            ));
+        }
+        let path = from.parent().unwrap_or(Path::new("")).join(rest);
+        if directive == "includeFile" {
+            self.apply_file(&path, depth + 1, warnings);
+            return Ok(());
+        }
+        let entries =
+            std::fs::read_dir(&path).map_err(|e| format!("includeDir: cannot read {}: {e}", path.display()))?;
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+            .collect();
+        files.sort();
+        for file in files {
+            self.apply_file(&file, depth + 1, warnings);
+        }
+        Ok(())
     }
 
     /// Checks what only the whole configuration can tell (views named by access lines).
@@ -120,7 +165,9 @@ impl Config {
         }
     }
 
-    fn apply(&mut self, text: &str, file: &str, warnings: &mut Vec<Warning>) {
+    fn apply(&mut self, text: &str, path: &Path, depth: usize, warnings: &mut Vec<Warning>) {
+        let file = path.display().to_string();
+        let file = file.as_str();
         let mut warned_not_yet = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line = raw.trim();
@@ -137,7 +184,9 @@ impl Config {
                 }
                 continue;
             }
-            let result = if vacm::parse::DIRECTIVES.contains(&directive) {
+            let result = if directive == "includeFile" || directive == "includeDir" {
+                self.include(directive, rest, path, depth, warnings)
+            } else if vacm::parse::DIRECTIVES.contains(&directive) {
                 words(rest).and_then(|words| {
                     let words: Vec<&str> = words.iter().map(String::as_str).collect();
                     self.vacm.directive(directive, &words, Origin { file: file.to_string(), line: n + 1 })
@@ -249,6 +298,10 @@ impl Config {
             "trapsess" => self.trap_destinations.push(crate::trapsess::parse_trapsess(rest)?),
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
+            // Debian's default snmpd.conf has `master agentx`.
+            "master" => {
+                return Err(format!("master {rest}: AgentX is not supported, so no subagent can register; ignored"));
+            }
             other => return Err(format!("Unknown token: {other}.")),
         }
         Ok(())
@@ -417,5 +470,39 @@ mod tests {
         assert!(lines[3].1.contains("nosuch"));
         assert_eq!(c.users.len(), 1);
         assert!(c.vacm.community(b"public", "127.0.0.1".parse().unwrap()).is_some());
+    }
+
+    #[test]
+    fn include_file_and_include_dir_read_where_they_stand() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("sub/extra.conf", "sysContact from-include\n");
+        write("d/b.conf", "sysName second\n");
+        write("d/a.conf", "sysName first\nsysLocation from-dir\n");
+        write("d/notes.txt", "sysName never\n");
+        write("loop.conf", "includeFile loop.conf\n");
+        let main = write(
+            "snmpd.conf",
+            "sysContact main\nincludeFile sub/extra.conf\nincludeDir d\nincludeDir missing\nincludeFile loop.conf\nmaster agentx\n",
+        );
+        let (c, w) = Config::load(&[&main]);
+        assert_eq!(c.system.contact.as_deref(), Some("from-include"), "read where the line stands");
+        assert_eq!(c.system.name.as_deref(), Some("second"), "a.conf, then b.conf; notes.txt skipped");
+        assert_eq!(c.system.location.as_deref(), Some("from-dir"));
+        let messages: Vec<String> = w.iter().map(|w| w.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("snmpd.conf: line 4: Warning: includeDir: cannot read")
+                && messages[0].contains("missing")
+        );
+        assert!(
+            messages[1].contains("loop.conf: line 1: Warning: includeFile loop.conf: includes nested more than 16")
+        );
+        assert!(messages[2].contains("line 6: Warning: master agentx: AgentX is not supported"));
     }
 }
