@@ -13,6 +13,45 @@ use crate::vacm::{self, Origin, Vacm};
 /// Directives of features still to come: recognised, warned about once.
 const NOT_YET: &[&str] = &["extend", "pass"];
 
+/// The directives [`Config`] reads itself, spelt as the match arms spell them.
+const DIRECTIVES: &[&str] = &[
+    "agentaddress",
+    "sysDescr",
+    "sysContact",
+    "sysName",
+    "sysLocation",
+    "sysObjectID",
+    "sysServices",
+    "disk",
+    "includeAllDisks",
+    "load",
+    "proc",
+    "trapsink",
+    "trap2sink",
+    "informsink",
+    "trapcommunity",
+    "v1trapaddress",
+    "trapsess",
+    "createUser",
+    "engineID",
+    "master",
+    "includeFile",
+    "includeDir",
+];
+
+/// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
+/// `syslocation`): the spelling this module matches on, or the word itself when it names
+/// no directive.
+fn canonical(word: &str) -> &str {
+    DIRECTIVES
+        .iter()
+        .chain(vacm::parse::DIRECTIVES)
+        .chain(NOT_YET)
+        .find(|known| known.eq_ignore_ascii_case(word))
+        .copied()
+        .unwrap_or(word)
+}
+
 /// How deep `includeFile`/`includeDir` may nest: deeper is taken for a loop.
 const MAX_INCLUDE_DEPTH: usize = 16;
 
@@ -175,6 +214,7 @@ impl Config {
                 continue;
             }
             let (directive, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let directive = canonical(directive);
             let rest = rest.trim();
             let warn = |message: String| Warning { file: file.to_string(), line: n + 1, message };
             if NOT_YET.contains(&directive) {
@@ -223,7 +263,7 @@ impl Config {
     fn directive(&mut self, directive: &str, rest: &str) -> Result<(), String> {
         let words: Vec<&str> = rest.split_whitespace().collect();
         match directive {
-            "agentaddress" | "agentAddress" => {
+            "agentaddress" => {
                 let list: Vec<String> =
                     rest.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
                 if list.is_empty() {
@@ -420,6 +460,15 @@ mod tests {
     }
 
     #[test]
+    fn directive_names_ignore_case_as_net_snmps_do() {
+        // LibreNMS's sample snmpd.conf.
+        let (c, w) = Config::parse("syslocation Rack 2\nSYSCONTACT ops\nRoCommunity pub 127.0.0.1\n", "t");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.system.location.as_deref(), c.system.contact.as_deref()), (Some("Rack 2"), Some("ops")));
+        assert!(c.vacm.community(b"pub", "127.0.0.1".parse().unwrap()).is_some());
+    }
+
+    #[test]
     fn bad_lines_warn_with_file_line_and_reason() {
         let text = "rocommunity\nfrobnicate 1\nsysServices 300\nload x\ncreateUser a SHA b\ncreateUser c SHA dpass\nrocommunity public 10.0.0.0/33\nsysLocation ok\n";
         let (c, w) = Config::parse(text, "/etc/snmp/snmpd.conf");
@@ -485,10 +534,10 @@ mod tests {
         write("d/b.conf", "sysName second\n");
         write("d/a.conf", "sysName first\nsysLocation from-dir\n");
         write("d/notes.txt", "sysName never\n");
-        write("loop.conf", "includeFile loop.conf\n");
+        write("loop.conf", "includefile loop.conf\n");
         let main = write(
             "snmpd.conf",
-            "sysContact main\nincludeFile sub/extra.conf\nincludeDir d\nincludeDir missing\nincludeFile loop.conf\nmaster agentx\n",
+            "syscontact main\nincludeFile sub/extra.conf\nINCLUDEDIR d\nincludeDir missing\nincludeFile loop.conf\nmaster agentx\n",
         );
         let (c, w) = Config::load(&[&main]);
         assert_eq!(c.system.contact.as_deref(), Some("from-include"), "read where the line stands");
