@@ -1,10 +1,11 @@
 //! Materialized views: a subtree's objects as one sorted list of varbinds, answered by
 //! binary search, and [`CachedView`], a handler that rebuilds its view from a collector
 //! off the request path (a request is served from the last snapshot while a background
-//! refresher builds the next one, like snmpd's caches).
+//! refresher builds the next one, like snmpd's caches), never from one so old that its
+//! values would mislead (see [`CachedView`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use snmp::{Oid, Value, VarBind};
@@ -123,12 +124,20 @@ impl MibHandler for LiveView {
 }
 
 /// A handler serving a [`View`] that a collector rebuilds at most every `ttl`.
+///
+/// Under steady load a request never waits: a snapshot up to `2 * ttl` old is served while
+/// the refresher builds the next. A snapshot older than that (the agent sat idle, as it does
+/// between a poller's rounds five minutes apart) would hand out counters from the last
+/// round, so the request rebuilds it first, as snmpd does with an expired cache; requests
+/// arriving meanwhile wait for that one rebuild.
 pub struct CachedView {
     root: Oid,
     ttl: Duration,
     collector: Collector,
     current: RwLock<(Instant, Arc<View>)>,
     wanted: AtomicBool,
+    /// Held by the request that rebuilds a cold view.
+    rebuilding: Mutex<()>,
 }
 
 impl std::fmt::Debug for CachedView {
@@ -147,15 +156,31 @@ impl CachedView {
             collector,
             current: RwLock::new((Instant::now(), view)),
             wanted: AtomicBool::new(false),
+            rebuilding: Mutex::new(()),
         }
     }
 
-    fn snapshot(&self) -> Arc<View> {
+    fn current(&self) -> (Duration, Arc<View>) {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
-        if guard.0.elapsed() >= self.ttl {
-            self.wanted.store(true, Ordering::Relaxed);
+        (guard.0.elapsed(), guard.1.clone())
+    }
+
+    fn snapshot(&self) -> Arc<View> {
+        let (age, view) = self.current();
+        if age < self.ttl {
+            return view;
         }
-        guard.1.clone()
+        if age < self.ttl.saturating_mul(2) {
+            self.wanted.store(true, Ordering::Relaxed);
+            return view;
+        }
+        let _rebuilding = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let (age, view) = self.current();
+        if age < self.ttl {
+            return view; // rebuilt by the request this one waited for
+        }
+        self.refresh();
+        self.current().1
     }
 
     /// Rebuilds the view if a request found it stale. Called by the refresher thread.
@@ -230,23 +255,50 @@ mod tests {
         );
     }
 
-    #[test]
-    fn stale_views_refresh_off_the_request_path() {
+    /// A view whose only value counts the collector's runs (0 for the first).
+    fn counting(ttl: Duration) -> (CachedView, Arc<std::sync::atomic::AtomicUsize>) {
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let c = calls.clone();
         let cached = CachedView::new(
             Oid::from([1, 3, 6, 1]),
-            Duration::ZERO,
+            ttl,
             Box::new(move || {
                 let n = c.fetch_add(1, Ordering::Relaxed) as i32;
                 View::new(vec![VarBind::new(Oid::from([1, 3, 6, 1, 1, 0]), Value::Integer(n))], vec![])
             }),
         );
-        assert_eq!(cached.get(&Oid::from([1, 3, 6, 1, 1, 0])), Value::Integer(0));
-        // The request above only marked the view stale; the refresher rebuilds it.
+        (cached, calls)
+    }
+
+    #[test]
+    fn stale_views_refresh_off_the_request_path() {
+        let (cached, calls) = counting(Duration::from_millis(200));
+        let value = || cached.get(&Oid::from([1, 3, 6, 1, 1, 0]));
+        assert_eq!(value(), Value::Integer(0));
+        assert!(!cached.refresh_if_wanted(), "fresh: nothing to do");
+        std::thread::sleep(Duration::from_millis(250));
+        // Stale but within twice the ttl: served as is, marked for the refresher.
+        assert_eq!(value(), Value::Integer(0));
         assert_eq!(calls.load(Ordering::Relaxed), 1);
         assert!(cached.refresh_if_wanted());
         assert!(!cached.refresh_if_wanted());
-        assert_eq!(cached.get(&Oid::from([1, 3, 6, 1, 1, 0])), Value::Integer(1));
+        assert_eq!(value(), Value::Integer(1));
+    }
+
+    #[test]
+    fn a_view_left_idle_is_rebuilt_before_it_answers() {
+        let (cached, calls) = counting(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(50));
+        let cached = Arc::new(cached);
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let cached = cached.clone();
+                std::thread::spawn(move || cached.get(&Oid::from([1, 3, 6, 1, 1, 0])))
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), Value::Integer(1), "never the idle snapshot");
+        }
+        assert_eq!(calls.load(Ordering::Relaxed), 2, "one rebuild for the four requests");
     }
 }
