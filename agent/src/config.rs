@@ -371,45 +371,51 @@ pub(crate) fn host_port(target: &str) -> Result<(&str, u16), String> {
     }
 }
 
-/// Splits a line into words as net-snmp's config reader does: whitespace separates,
-/// double or single quotes group (a backslash escapes the next character inside them).
-pub(crate) fn words(rest: &str) -> Result<Vec<String>, String> {
+/// Splits a line into words as net-snmp's config reader does (see [`next_word`]).
+pub(crate) fn words(text: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
-        }
-        let mut word = String::new();
-        if c == '"' || c == '\'' {
-            chars.next();
-            let mut closed = false;
-            while let Some(ch) = chars.next() {
-                match ch {
-                    '\\' => word.extend(chars.next()),
-                    q if q == c => {
-                        closed = true;
-                        break;
-                    }
-                    other => word.push(other),
-                }
-            }
-            if !closed {
-                return Err("unterminated quote".into());
-            }
-        } else {
-            while let Some(&ch) = chars.peek() {
-                if ch.is_whitespace() {
-                    break;
-                }
-                word.push(ch);
-                chars.next();
-            }
-        }
+    let mut rest = text;
+    while let Some((word, after)) = next_word(rest)? {
         out.push(word);
+        rest = after;
     }
     Ok(out)
+}
+
+/// The first word of `text` as net-snmp's copy_nword reads it, and what follows it with
+/// the whitespace after it skipped; `None` when nothing but whitespace is left. Whitespace
+/// separates; a word that starts with a double or single quote runs to the matching quote;
+/// a backslash takes the next character literally, inside quotes or not.
+pub(crate) fn next_word(text: &str) -> Result<Option<(String, &str)>, String> {
+    let text = text.trim_start();
+    let mut chars = text.char_indices().peekable();
+    let Some(&(_, first)) = chars.peek() else { return Ok(None) };
+    let quote = (first == '"' || first == '\'').then_some(first);
+    if quote.is_some() {
+        chars.next();
+    }
+    let mut word = String::new();
+    let mut end = text.len();
+    let mut closed = quote.is_none();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next().map(|(_, escaped)| escaped)),
+            c if Some(c) == quote => {
+                closed = true;
+                end = at + c.len_utf8();
+                break;
+            }
+            c if quote.is_none() && c.is_whitespace() => {
+                end = at;
+                break;
+            }
+            c => word.push(c),
+        }
+    }
+    if !closed {
+        return Err("unterminated quote".into());
+    }
+    Ok(Some((word, text.get(end..).unwrap_or("").trim_start())))
 }
 
 #[cfg(test)]
@@ -457,6 +463,14 @@ mod tests {
         let sink = TrapSession { host: "127.0.0.1".into(), port: 1162, inform: false, security: traps };
         assert_eq!(c.trap_destinations[0], sink);
         assert_eq!((c.trap_destinations[1].port, c.trap_destinations[1].inform), (162, true));
+    }
+
+    #[test]
+    fn words_as_net_snmps_copy_nword_reads_them() {
+        assert_eq!(words(r#" a "b c" 'd \' e' f\ g\h "" "#).unwrap(), ["a", "b c", "d ' e", "f gh", ""]);
+        assert_eq!(next_word("  cmd  rest of  line").unwrap(), Some(("cmd".into(), "rest of  line")));
+        assert_eq!(next_word(" \t").unwrap(), None);
+        assert!(words("a \"open").is_err());
     }
 
     #[test]
