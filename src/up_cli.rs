@@ -73,7 +73,11 @@ fn start_agent(data: &Path, listen: SocketAddr) -> Result<agent::server::Agent, 
         eprintln!("osprey up: agent: {w}");
     }
     let state = Some(Arc::new(agent::persist::StateFile::open(&dir)));
-    agent::server::Agent::start(config, &[listen], state).map_err(|e| format!("agent: {e}"))
+    let agent = agent::server::Agent::start(config, &[listen], state).map_err(|e| format!("agent: {e}"))?;
+    for w in agent.warnings() {
+        eprintln!("osprey up: agent: {w}");
+    }
+    Ok(agent)
 }
 
 /// Adds the local agent as device `localhost` unless a device of that name exists.

@@ -7,11 +7,12 @@ use std::path::Path;
 
 use snmp::{Oid, Version};
 
+use crate::mib::extend::ExtendSpec;
 use crate::trapsess::{NotifySecurity, TrapSession};
 use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["extend", "pass"];
+const NOT_YET: &[&str] = &["pass"];
 
 /// The directives [`Config`] reads itself, spelt as the match arms spell them.
 const DIRECTIVES: &[&str] = &[
@@ -37,6 +38,8 @@ const DIRECTIVES: &[&str] = &[
     "master",
     "includeFile",
     "includeDir",
+    "extend",
+    "extend-sh",
 ];
 
 /// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
@@ -124,6 +127,8 @@ pub struct Config {
     pub engine_id: Option<Vec<u8>>,
     /// `createUser` lines (passwords inside; `Debug` hides them).
     pub users: Vec<crate::usm::UserSpec>,
+    /// `extend` and `extend-sh` lines.
+    pub extends: Vec<ExtendSpec>,
 }
 
 impl Config {
@@ -336,6 +341,13 @@ impl Config {
                 self.v1_trap_address = Some(addr);
             }
             "trapsess" => self.trap_destinations.push(crate::trapsess::parse_trapsess(rest)?),
+            "extend" | "extend-sh" => {
+                let spec = crate::mib::extend::spec::parse(rest, directive == "extend-sh")?;
+                if self.extends.iter().any(|e| e.root == spec.root && e.name == spec.name) {
+                    return Err(format!("{directive}: {} is already defined; this line is ignored", spec.name));
+                }
+                self.extends.push(spec);
+            }
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
             // Debian's default snmpd.conf has `master agentx`.

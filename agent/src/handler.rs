@@ -1,6 +1,7 @@
 //! The handler contract: a `MibHandler` owns one OID subtree and answers exact lookups
 //! and "next after" lookups inside it; SETs go through test -> commit (-> undo), and
-//! default to notWritable. Handlers never block: they read cached snapshots.
+//! default to notWritable. Handlers never block: they read cached snapshots (the one
+//! exception, NET-SNMP-EXTEND-MIB, runs a configured command on read, as snmpd does).
 
 use snmp::{ErrorStatus, Oid, Value, VarBind};
 

@@ -96,6 +96,9 @@ fn main() -> ExitCode {
     if let Some(e) = &agent.engine().save_error {
         log.log(&format!("osprey-agent: SNMPv3 engine state not kept: {e}"));
     }
+    for warning in agent.warnings() {
+        log.log(&format!("osprey-agent: {warning}"));
+    }
     let addrs: Vec<String> = agent.local_addrs.iter().map(SocketAddr::to_string).collect();
     log.log(&format!("osprey-agent {} listening on udp {}", env!("CARGO_PKG_VERSION"), addrs.join(", ")));
     let mut notifier = start_notifier(&config, &agent, &log);
@@ -106,6 +109,9 @@ fn main() -> ExitCode {
             let config = load_config(&args, &log);
             match agent.reload(config.clone()) {
                 Ok(()) => {
+                    for warning in agent.warnings() {
+                        log.log(&format!("osprey-agent: {warning}"));
+                    }
                     notifier = start_notifier(&config, &agent, &log);
                     log.log("osprey-agent: configuration reloaded");
                 }

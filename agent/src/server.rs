@@ -27,6 +27,8 @@ const REFRESH_TICK: Duration = Duration::from_millis(100);
 struct Generation {
     dispatcher: Dispatcher,
     cached: Vec<Arc<CachedView>>,
+    /// What the MIB modules could not serve from this configuration.
+    warnings: Vec<String>,
 }
 
 /// A running agent.
@@ -68,6 +70,7 @@ fn generation(config: Config, lasting: &Lasting) -> Result<Generation, String> {
     Ok(Generation {
         dispatcher: Dispatcher { registry, vacm: config.vacm.clone(), stats: lasting.stats.clone(), usm: Some(usm) },
         cached: modules.cached,
+        warnings: modules.warnings,
     })
 }
 
@@ -109,6 +112,12 @@ impl Agent {
         let next = Arc::new(generation(config, &self.lasting)?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(())
+    }
+
+    /// What the current configuration asked for that is not served (to be logged after a
+    /// start or a reload).
+    pub fn warnings(&self) -> Vec<String> {
+        current(&self.current).warnings.clone()
     }
 
     /// When the agent started: sysUpTime counts from here.

@@ -19,7 +19,10 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("1.3.6.1.2.1.28", "MTA-MIB (sendmail statistics)"),
     ("1.3.6.1.2.1.88", "DISMAN-EVENT-MIB"),
     ("1.3.6.1.2.1.92", "NOTIFICATION-LOG-MIB"),
-    ("1.3.6.1.4.1.8072", "NET-SNMP-AGENT-MIB: net-snmp's own internals"),
+    ("1.3.6.1.4.1.8072.1.2", "NET-SNMP-AGENT-MIB nsModuleTable: snmpd's own module registry"),
+    ("1.3.6.1.4.1.8072.1.5", "NET-SNMP-AGENT-MIB nsCache: snmpd's own caches"),
+    ("1.3.6.1.4.1.8072.1.7", "NET-SNMP-AGENT-MIB nsConfigDebug/nsConfigLogging: snmpd's debug settings"),
+    ("1.3.6.1.4.1.8072.1.9", "NET-SNMP-VACM-MIB nsVacmAccessTable: snmpd's own VACM extension"),
 ];
 
 /// Objects served by one agent but not the other for documented reasons.

@@ -5,6 +5,7 @@
 pub mod at;
 pub mod etherlike;
 pub mod ethtool;
+pub mod extend;
 pub mod host;
 pub mod icmp;
 pub mod interfaces;
@@ -44,11 +45,13 @@ pub struct Context {
     pub usm: Option<Arc<crate::usm::Usm>>,
 }
 
-/// The handlers of every module, and those among them that need refreshing.
+/// The handlers of every module, those among them that need refreshing, and what could
+/// not be registered.
 #[derive(Default)]
 pub struct Modules {
     pub handlers: Vec<Arc<dyn MibHandler>>,
     pub cached: Vec<Arc<CachedView>>,
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Modules {
@@ -99,5 +102,15 @@ pub fn build(ctx: &Context) -> Modules {
     m.add_cached(at::view());
     m.add_cached(ipv6::view());
     m.add_cached(etherlike::view());
+    // Last, so that an extension placed inside a subtree served above is refused, not it.
+    for tables in extend::tables(&ctx.config.extends) {
+        let root = tables.root().clone();
+        match m.handlers.iter().find(|h| h.root().starts_with(&root) || root.starts_with(h.root())) {
+            Some(taken) => {
+                m.warnings.push(format!("extend: .{root} overlaps .{}, served already; not served", taken.root()))
+            }
+            None => m.add(tables),
+        }
+    }
     m
 }
