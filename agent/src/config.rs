@@ -31,6 +31,7 @@ const DIRECTIVES: &[&str] = &[
     "trap2sink",
     "informsink",
     "trapcommunity",
+    "authtrapenable",
     "v1trapaddress",
     "trapsess",
     "createUser",
@@ -121,6 +122,8 @@ pub struct Config {
     pub trap_destinations: Vec<TrapSession>,
     /// `trapcommunity`: the community of later sink lines that name none.
     pub trap_community: Option<String>,
+    /// `authtrapenable 1`: an authenticationFailure notification for each bad community.
+    pub auth_traps: bool,
     /// `v1trapaddress`: the agent-addr of SNMPv1 traps.
     pub v1_trap_address: Option<Ipv4Addr>,
     /// `engineID TEXT`: the text-format snmpEngineID (used at start, not at reloads).
@@ -336,6 +339,13 @@ impl Config {
                 self.trap_destinations.push(sink);
             }
             "trapcommunity" => self.trap_community = Some(non_empty(rest, directive)?),
+            "authtrapenable" => {
+                self.auth_traps = match rest {
+                    "1" => true,
+                    "2" => false,
+                    _ => return Err(format!("authtrapenable: {rest:?} is neither 1 (enabled) nor 2 (disabled)")),
+                }
+            }
             "v1trapaddress" => {
                 let addr = rest.parse().map_err(|_| format!("v1trapaddress: not an IPv4 address: {rest:?}"))?;
                 self.v1_trap_address = Some(addr);

@@ -121,7 +121,8 @@ fn main() -> ExitCode {
         }
         break;
     }
-    drop(notifier);
+    // As snmpd: nsNotifyShutdown to every sink before going.
+    notifier.finish(Notification::shutdown(), SHUTDOWN_NOTIFY_LIMIT);
     agent.stop();
     if let Some(pid_file) = &args.pid_file {
         let _ = std::fs::remove_file(pid_file);
@@ -134,6 +135,9 @@ fn main() -> ExitCode {
 /// checks on its interface cache reloads, a few seconds apart).
 const LINK_POLL: Duration = Duration::from_secs(5);
 
+/// How long a stopping agent waits for its last notifications to go out.
+const SHUTDOWN_NOTIFY_LIMIT: Duration = Duration::from_secs(3);
+
 /// The notification sender for the configured sinks, with the link watcher.
 fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier {
     let log = log.clone();
@@ -143,6 +147,9 @@ fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier
         notifier.watch_links(LINK_POLL, || {
             interfaces::oper_status_by_index().into_iter().map(|(index, oper, admin)| (index, admin, oper)).collect()
         });
+        if config.auth_traps {
+            notifier.watch_auth_failures(agent.stats().clone());
+        }
     }
     notifier
 }

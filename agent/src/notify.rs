@@ -11,11 +11,12 @@ use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 
 use snmp::{CommunityMessage, Message, Oid, Pdu, PduType, Pdus, Value, VarBind, Version};
 
 use crate::config::Config;
+use crate::stats::{Stats, read};
 use crate::trapsess::NotifySecurity;
 use crate::usm::Engine;
 
@@ -31,6 +32,14 @@ const SYS_UPTIME: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
 pub const COLD_START: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 1];
 pub const LINK_DOWN: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 3];
 pub const LINK_UP: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 4];
+pub const AUTHENTICATION_FAILURE: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 5];
+/// NET-SNMP-AGENT-MIB::nsNotifyShutdown, and its enterprise netSnmpNotificationPrefix.
+const NS_NOTIFY_SHUTDOWN: [u32; 10] = [1, 3, 6, 1, 4, 1, 8072, 4, 0, 2];
+const NET_SNMP_NOTIFICATIONS: [u32; 8] = [1, 3, 6, 1, 4, 1, 8072, 4];
+/// At most this many authenticationFailure notifications per check, so a flood of bad
+/// communities does not become a flood at the receivers.
+const AUTH_FAILURES_PER_CHECK: u32 = 5;
+const AUTH_FAILURE_CHECK: Duration = Duration::from_millis(200);
 /// NET-SNMP-MIB::netSnmpAgentOIDs.10, the enterprise snmpd names in its coldStart.
 const AGENT_OID: [u32; 10] = [1, 3, 6, 1, 4, 1, 8072, 3, 2, 10];
 
@@ -46,11 +55,26 @@ pub struct Notification {
 }
 
 impl Notification {
-    pub fn cold_start() -> Notification {
+    /// A notification carrying only snmpTrapEnterprise.0, as snmpd's own ones do.
+    fn with_enterprise(trap_oid: &[u32], enterprise: &[u32]) -> Notification {
         Notification {
-            trap_oid: Oid::from(COLD_START),
-            varbinds: vec![VarBind::new(Oid::from(SNMP_TRAP_ENTERPRISE), Value::oid(Oid::from(AGENT_OID)))],
+            trap_oid: Oid::from_slice(trap_oid),
+            varbinds: vec![VarBind::new(Oid::from(SNMP_TRAP_ENTERPRISE), Value::oid(Oid::from_slice(enterprise)))],
         }
+    }
+
+    pub fn cold_start() -> Notification {
+        Notification::with_enterprise(&COLD_START, &AGENT_OID)
+    }
+
+    /// A request with a community no com2sec line accepts (`authtrapenable 1`).
+    pub fn authentication_failure() -> Notification {
+        Notification::with_enterprise(&AUTHENTICATION_FAILURE, &AGENT_OID)
+    }
+
+    /// The agent is stopping (nsNotifyShutdown, as snmpd sends it).
+    pub fn shutdown() -> Notification {
+        Notification::with_enterprise(&NS_NOTIFY_SHUTDOWN, &NET_SNMP_NOTIFICATIONS)
     }
 
     /// linkUp or linkDown for one interface, with ifIndex, ifAdminStatus, ifOperStatus.
@@ -70,10 +94,42 @@ impl Notification {
 /// One interface's (ifIndex, ifAdminStatus, ifOperStatus).
 pub type LinkState = (u32, i32, i32);
 
-/// The handle other parts send notifications through.
-#[derive(Debug, Clone)]
+/// The handle other parts send notifications through. Dropping it stops its watcher
+/// threads and, once what was queued is sent, its sender thread.
+#[derive(Debug)]
 pub struct Notifier {
     tx: Sender<Notification>,
+    stop: Arc<Stop>,
+    /// Disconnected when the sender thread has ended.
+    sender_done: Option<Receiver<()>>,
+}
+
+/// Set when the notifier goes: wakes the watchers, which end.
+#[derive(Debug, Default)]
+struct Stop {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+}
+
+impl Stop {
+    fn set(&self) {
+        *self.stopped.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.wake.notify_all();
+    }
+
+    /// Sleeps for `period` unless stopped first; false once stopped.
+    fn sleep(&self, period: Duration) -> bool {
+        let guard = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
+        let (guard, _) =
+            self.wake.wait_timeout_while(guard, period, |stopped| !*stopped).unwrap_or_else(|e| e.into_inner());
+        !*guard
+    }
+}
+
+impl Drop for Notifier {
+    fn drop(&mut self) {
+        self.stop.set();
+    }
 }
 
 /// How one destination's notifications are secured and sent.
@@ -144,40 +200,79 @@ impl Notifier {
         log: impl Fn(&str) + Send + 'static,
     ) -> Notifier {
         let (tx, rx) = mpsc::channel();
+        let mut sender_done = None;
         if !config.trap_destinations.is_empty() {
             let config = config.clone();
             let engine = engine.clone();
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            sender_done = Some(done_rx);
             // Resolving and localizing happen on the sender thread: never on the request path.
             std::thread::spawn(move || {
+                let _done = done_tx;
                 let targets = resolve(&config, &engine, &log);
                 if !targets.is_empty() {
                     send_loop(&rx, targets, started, &log);
                 }
             });
         }
-        Notifier { tx }
+        Notifier { tx, stop: Arc::default(), sender_done }
     }
 
     pub fn send(&self, n: Notification) {
         let _ = self.tx.send(n);
     }
 
-    /// Polls `links` every `period` and sends linkUp/linkDown for each operational status
-    /// change, for as long as the notifier lives.
-    pub fn watch_links(&self, period: Duration, links: impl Fn() -> Vec<LinkState> + Send + 'static) {
-        let notifier = self.clone();
+    /// Sends `last` and waits, at most `limit`, until everything queued has been sent (and
+    /// informs acknowledged or given up).
+    pub fn finish(mut self, last: Notification, limit: Duration) {
+        self.send(last);
+        let done = self.sender_done.take();
+        drop(self);
+        if let Some(done) = done {
+            let _ = done.recv_timeout(limit);
+        }
+    }
+
+    /// Runs `check` every `period` on a thread of its own until the notifier goes; what it
+    /// returns is sent.
+    fn watch(&self, period: Duration, mut check: impl FnMut() -> Vec<Notification> + Send + 'static) {
+        let (tx, stop) = (self.tx.clone(), self.stop.clone());
         std::thread::spawn(move || {
-            let mut last: HashMap<u32, i32> = links().into_iter().map(|(i, _, oper)| (i, oper)).collect();
-            loop {
-                std::thread::sleep(period);
-                for (index, admin, oper) in links() {
-                    let before = last.insert(index, oper);
-                    let changed = before.is_some_and(|b| b != oper) && (oper == 1 || oper == 2);
-                    if changed && notifier.tx.send(Notification::link(oper == 1, index, admin, oper)).is_err() {
+            while stop.sleep(period) {
+                for n in check() {
+                    if tx.send(n).is_err() {
                         return;
                     }
                 }
             }
+        });
+    }
+
+    /// Polls `links` every `period` and sends linkUp/linkDown for each operational status
+    /// change, for as long as the notifier lives.
+    pub fn watch_links(&self, period: Duration, links: impl Fn() -> Vec<LinkState> + Send + 'static) {
+        let mut last: HashMap<u32, i32> = links().into_iter().map(|(i, _, oper)| (i, oper)).collect();
+        self.watch(period, move || {
+            let mut changes = Vec::new();
+            for (index, admin, oper) in links() {
+                let before = last.insert(index, oper);
+                if before.is_some_and(|b| b != oper) && (oper == 1 || oper == 2) {
+                    changes.push(Notification::link(oper == 1, index, admin, oper));
+                }
+            }
+            changes
+        });
+    }
+
+    /// Sends an authenticationFailure for each request refused for its community
+    /// (snmpInBadCommunityNames going up), a few per check at most.
+    pub fn watch_auth_failures(&self, stats: Arc<Stats>) {
+        let mut seen = read(&stats.in_bad_community_names);
+        self.watch(AUTH_FAILURE_CHECK, move || {
+            let now = read(&stats.in_bad_community_names);
+            let new = now.wrapping_sub(seen).min(AUTH_FAILURES_PER_CHECK);
+            seen = now;
+            (0..new).map(|_| Notification::authentication_failure()).collect()
         });
     }
 }

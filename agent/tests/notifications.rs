@@ -2,7 +2,9 @@
 //! and one inform to the informsink, acknowledged by snmptrapd (so sent exactly once); and
 //! through `trapsess`, SNMPv3 authPriv traps (the agent's engine authoritative) and informs
 //! (snmptrapd's engine, discovered), while wrong passphrases get nothing through; and the
-//! SNMPv1 coldStart of a `trapsink`, logged by snmptrapd just as snmpd's is.
+//! SNMPv1 coldStart of a `trapsink`, logged by snmptrapd just as snmpd's is; and with
+//! `authtrapenable 1`, authenticationFailure for bad communities and nsNotifyShutdown at
+//! SIGTERM, the same from both agents.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Stdio};
@@ -297,4 +299,53 @@ fn v1_trapsink_cold_start_matches_snmpds() {
     let ours = wait_for(|| v1_cold_start(&ours_trapd));
     assert_eq!(theirs, "192.0.2.77 TRAP, SNMP v1, community v1traps / .1.3.6.1.4.1.8072.3.2.10 Cold Start Trap (0)");
     assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{}", std::fs::read_to_string(&ours_trapd.log).unwrap());
+}
+
+/// snmptrapd's records as (snmpTrapOID, the varbinds after it), sysUpTime left out.
+fn records(t: &Trapd) -> Vec<String> {
+    let log = std::fs::read_to_string(&t.log).unwrap_or_default();
+    log.lines()
+        .filter(|l| l.starts_with(".1.3.6.1.2.1.1.3.0 = "))
+        .map(|l| l.split('\t').skip(1).collect::<Vec<_>>().join("\t"))
+        .collect()
+}
+
+fn terminate(pid: u32) {
+    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn auth_failures_and_shutdown_as_snmpd_sends_them() {
+    testkit::require_netsnmp!();
+    if !snmptrapd_installed() {
+        return;
+    }
+    let lines = |port: u16| format!("trap2sink 127.0.0.1:{port} public\nauthtrapenable 1\n");
+    let (theirs_port, ours_port) = (testkit::free_udp_port(), testkit::free_udp_port());
+    let (theirs_trapd, ours_trapd) = (start_trapd(theirs_port), start_trapd(ours_port));
+    let snmpd = testkit::snmpd::Snmpd::start(&lines(theirs_port));
+    let ours = OspreyAgent::start_with(
+        &format!("rocommunity public 127.0.0.1\n{}", lines(ours_port)),
+        env!("CARGO_BIN_EXE_osprey-agent").as_ref(),
+    );
+    let enabled = |addr: &str| {
+        testkit::tools::run("snmpget", &["-v2c", "-c", "public", "-On", addr, ".1.3.6.1.2.1.11.30.0"]).stdout
+    };
+    assert_eq!(enabled(&snmpd.addr()), ".1.3.6.1.2.1.11.30.0 = INTEGER: 1\n");
+    assert_eq!(enabled(&ours.addr()), enabled(&snmpd.addr()));
+    for addr in [snmpd.addr(), ours.addr()] {
+        for version in ["-v1", "-v2c"] {
+            testkit::tools::run("snmpget", &[version, "-c", "wrong", "-r0", "-t0.3", &addr, ".1.3.6.1.2.1.1.3.0"]);
+        }
+    }
+    terminate(snmpd.pid());
+    terminate(ours.pid());
+    let shutdown = ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.4.1.8072.4.0.2";
+    let logged =
+        |t: &Trapd| wait_for(|| records(t).iter().any(|r| r.starts_with(shutdown)).then(|| records(t).join("\n")));
+    let theirs = logged(&theirs_trapd).expect("snmpd's shutdown notification");
+    let mine = logged(&ours_trapd).unwrap_or_else(|| records(&ours_trapd).join("\n"));
+    assert_eq!(theirs.matches(".1.3.6.1.6.3.1.1.5.5\t").count(), 2, "{theirs}");
+    assert_eq!(mine, theirs);
 }

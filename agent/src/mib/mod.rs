@@ -75,7 +75,7 @@ impl Modules {
 pub fn build(ctx: &Context) -> Modules {
     let mut m = Modules::default();
     m.add(system::SystemGroup::new(ctx.config.system.clone(), ctx.state.clone(), ctx.started));
-    m.add(snmp_group::snmp(ctx.stats.clone()));
+    m.add(snmp_group::snmp(ctx.stats.clone(), ctx.config.auth_traps));
     m.add(snmp_group::mpd_stats(ctx.stats.clone()));
     if let Some(usm) = &ctx.usm {
         m.add(usm_mib::engine_group(usm.engine.clone()));

@@ -19,8 +19,9 @@ enum Source {
     Integer(i32),
 }
 
-/// The snmp group as snmpd serves it (no 7 or 23; snmpEnableAuthenTraps is 2).
-pub fn snmp(stats: Arc<Stats>) -> LiveView {
+/// The snmp group as snmpd serves it (no 7 or 23); snmpEnableAuthenTraps is 1 with
+/// `authtrapenable 1`, else 2.
+pub fn snmp(stats: Arc<Stats>, auth_traps: bool) -> LiveView {
     use Source::Counter as C;
     let objects: Vec<(u32, Source)> = vec![
         (1, C(|s| &s.in_pkts)),
@@ -50,7 +51,7 @@ pub fn snmp(stats: Arc<Stats>) -> LiveView {
         (27, C(|s| &s.out_set_requests)),
         (28, C(|s| &s.out_get_responses)),
         (29, C(|s| &s.out_traps)),
-        (30, Source::Integer(2)),
+        (30, Source::Integer(if auth_traps { 1 } else { 2 })),
         (31, C(|s| &s.silent_drops)),
         (32, C(|s| &s.proxy_drops)),
     ];
