@@ -6,9 +6,9 @@
 //! sysUpTime went backwards (an agent restart resets its counters), and the counters of an
 //! interface whose ifCounterDiscontinuityTime changed. A missing answer is unknown too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::inventory::Discovered;
+use crate::inventory::{Discovered, Interface};
 use crate::layout::{Graph, RrdFile};
 
 /// One interface's counters as polled (64-bit ones when the interface has them).
@@ -65,8 +65,8 @@ pub struct Sample {
 /// The updates of one poll and what the inventory should learn from it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Updates {
-    /// (file name, reading `TIME:V1:V2...`).
-    pub readings: Vec<(String, String)>,
+    /// (index of the file in the device's file list, reading `TIME:V1:V2...`).
+    pub readings: Vec<(usize, String)>,
     /// The agent restarted since the last poll.
     pub rebooted: bool,
     /// Interfaces whose ifCounterDiscontinuityTime changed.
@@ -95,10 +95,11 @@ pub fn updates(found: &Discovered, files: &[RrdFile], last_uptime: Option<u32>, 
     // A counter is written only when the step is continuous for it.
     let counter = |value: Option<u64>, continuous: bool| if continuous { value } else { None };
     let time = format!("{:.3}", sample.at);
-    for file in files {
+    let interfaces: HashMap<&str, &Interface> = found.interfaces.iter().map(|i| (i.name.as_str(), i)).collect();
+    for (index, file) in files.iter().enumerate() {
         let values: Vec<String> = match &file.graph {
             Graph::Traffic(name) | Graph::Errors(name) | Graph::Packets(name) => {
-                let Some(interface) = found.interfaces.iter().find(|i| &i.name == name) else { continue };
+                let Some(interface) = interfaces.get(name.as_str()) else { continue };
                 let polled = sample.interfaces.get(&interface.index).cloned().unwrap_or_default();
                 let discontinuous = match (interface.last_discontinuity, polled.discontinuity) {
                     (Some(before), Some(now)) => before != now,
@@ -129,7 +130,7 @@ pub fn updates(found: &Discovered, files: &[RrdFile], last_uptime: Option<u32>, 
             }
             Graph::Uptime => vec![format!("{}", f64::from(sample.uptime) / 100.0)],
         };
-        out.readings.push((file.file_name.clone(), format!("{time}:{}", values.join(":"))));
+        out.readings.push((index, format!("{time}:{}", values.join(":"))));
     }
     for interface in &found.interfaces {
         if let Some(ticks) = sample.interfaces.get(&interface.index).and_then(|c| c.discontinuity) {
@@ -193,7 +194,8 @@ mod tests {
     }
 
     fn reading<'a>(u: &'a Updates, file: &str) -> &'a str {
-        &u.readings.iter().find(|(f, _)| f == file).unwrap().1
+        let index = files(&found()).iter().position(|f| f.file_name == file).unwrap();
+        &u.readings.iter().find(|(i, _)| *i == index).unwrap().1
     }
 
     #[test]

@@ -375,13 +375,13 @@ fn finish(
             let job: WriteJob = u
                 .readings
                 .iter()
-                .filter_map(|(file_name, reading)| {
-                    let index = s.files.iter().position(|f| &f.file_name == file_name)?;
+                .filter_map(|(index, reading)| {
+                    let file = s.files.get(*index)?;
                     let new_file =
-                        NewFile { files: Arc::clone(&s.files), index, interval: s.device.spec.interval, start };
+                        NewFile { files: Arc::clone(&s.files), index: *index, interval: s.device.spec.interval, start };
                     Some(Reading {
                         device_id: s.device.id,
-                        path: dir.join(file_name),
+                        path: dir.join(&file.file_name),
                         new_file,
                         reading: reading.clone(),
                     })

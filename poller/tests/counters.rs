@@ -153,7 +153,8 @@ fn wraps_restarts_discontinuities_and_over_speed() {
         let u = updates(&found, &layout, last_uptime, &sample);
         assert_eq!(u.rebooted, k == 3, "step {k}");
         assert_eq!(u.discontinuities, if k == 5 { vec!["core".to_string()] } else { vec![] }, "step {k}");
-        for (file, reading) in &u.readings {
+        for (index, reading) in &u.readings {
+            let file = &layout[*index].file_name;
             rrd::update::update_file(&dir.path().join(file), rrd::update::UpdateOptions::default(), &[reading])
                 .unwrap();
         }
@@ -193,8 +194,9 @@ fn wrong_types_and_missing_rows_are_unknown() {
     a.set(at(&oids::IFX_ENTRY, 10, 2), Value::NoSuchInstance);
     a.objects.borrow_mut().retain(|oid, _| !oid.starts_with(&oids::column(&oids::IF_ENTRY, 16)));
     let sample = block_on(poll(&a, &found, || (T0 + 300) as f64)).unwrap();
-    let u = updates(&found, &files(&found), Some(1), &sample);
-    let reading = |file: &str| u.readings.iter().find(|(f, _)| f == file).unwrap().1.clone();
+    let layout = files(&found);
+    let u = updates(&found, &layout, Some(1), &sample);
+    let reading = |file: &str| u.readings.iter().find(|(i, _)| layout[*i].file_name == file).unwrap().1.clone();
     assert_eq!(reading("traffic-core.rrd"), format!("{}.000:U:U", T0 + 300));
     assert_eq!(reading("traffic-wan.rrd"), format!("{}.000:0:U", T0 + 300));
     // The garbage is reported for the log; exceptions and missing rows are not garbage.
