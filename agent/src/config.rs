@@ -8,11 +8,12 @@ use std::path::Path;
 use snmp::{Oid, Version};
 
 use crate::mib::extend::ExtendSpec;
+use crate::mib::pass::PassSpec;
 use crate::trapsess::{NotifySecurity, TrapSession};
 use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["pass"];
+const NOT_YET: &[&str] = &["exec", "sh", "execfix", "proxy", "smuxpeer", "dlmod", "agentXSocket"];
 
 /// The directives [`Config`] reads itself, spelt as the match arms spell them.
 const DIRECTIVES: &[&str] = &[
@@ -41,6 +42,8 @@ const DIRECTIVES: &[&str] = &[
     "includeDir",
     "extend",
     "extend-sh",
+    "pass",
+    "pass_persist",
 ];
 
 /// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
@@ -132,6 +135,8 @@ pub struct Config {
     pub users: Vec<crate::usm::UserSpec>,
     /// `extend` and `extend-sh` lines.
     pub extends: Vec<ExtendSpec>,
+    /// `pass` and `pass_persist` lines.
+    pub passes: Vec<PassSpec>,
 }
 
 impl Config {
@@ -358,6 +363,7 @@ impl Config {
                 }
                 self.extends.push(spec);
             }
+            "pass" | "pass_persist" => self.passes.push(crate::mib::pass::parse(rest, directive == "pass_persist")?),
             "createUser" => self.users.push(crate::usm::users::parse_create_user(rest)?),
             "engineID" => self.engine_id = Some(crate::usm::engine::text_engine_id(rest)?),
             // Debian's default snmpd.conf has `master agentx`.

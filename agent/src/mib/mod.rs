@@ -15,6 +15,7 @@ pub mod ip_forward;
 pub mod ipv6;
 pub mod netdev;
 pub mod netstat;
+pub mod pass;
 pub mod rtnetlink;
 pub mod snmp_group;
 pub mod spin_locks;
@@ -65,6 +66,17 @@ impl Modules {
         self.handlers.push(Arc::new(handler));
     }
 
+    /// Adds `handler` unless its subtree overlaps one already served (a warning says so).
+    fn add_unless_taken(&mut self, directive: &str, handler: impl MibHandler + 'static) {
+        let root = handler.root().clone();
+        match self.handlers.iter().find(|h| h.root().starts_with(&root) || root.starts_with(h.root())) {
+            Some(taken) => self
+                .warnings
+                .push(format!("{directive}: .{root} overlaps .{}, served already; not served", taken.root())),
+            None => self.add(handler),
+        }
+    }
+
     fn add_cached(&mut self, view: CachedView) {
         let view = Arc::new(view);
         self.cached.push(view.clone());
@@ -102,15 +114,13 @@ pub fn build(ctx: &Context) -> Modules {
     m.add_cached(at::view());
     m.add_cached(ipv6::view());
     m.add_cached(etherlike::view());
-    // Last, so that an extension placed inside a subtree served above is refused, not it.
+    // Last, so that a program's subtree placed inside one served above is refused, not it.
     for tables in extend::tables(&ctx.config.extends) {
-        let root = tables.root().clone();
-        match m.handlers.iter().find(|h| h.root().starts_with(&root) || root.starts_with(h.root())) {
-            Some(taken) => {
-                m.warnings.push(format!("extend: .{root} overlaps .{}, served already; not served", taken.root()))
-            }
-            None => m.add(tables),
-        }
+        m.add_unless_taken("extend", tables);
+    }
+    for spec in &ctx.config.passes {
+        let directive = if spec.persist { "pass_persist" } else { "pass" };
+        m.add_unless_taken(directive, pass::PassHandler::new(spec.clone()));
     }
     m
 }

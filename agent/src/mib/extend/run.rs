@@ -34,27 +34,34 @@ pub fn run(spec: &ExtendSpec) -> Outcome {
 }
 
 fn run_within(spec: &ExtendSpec, limit: Duration) -> Outcome {
-    let mut command = if spec.shell {
-        let mut c = Command::new("/bin/sh");
-        c.arg("-c").arg(spec.command_line());
-        c
+    if spec.shell {
+        let mut command = Command::new("/bin/sh");
+        command.arg("-c").arg(spec.command_line());
+        execute(command, "/bin/sh", true, limit)
     } else {
-        let argv = spec.argv();
-        let Some((program, args)) = argv.split_first() else {
-            return Outcome { output: b"no command".to_vec(), result: 1 };
-        };
-        // execv semantics: a bare name is a file in the working directory.
-        let path = if program.contains('/') { program.clone() } else { format!("./{program}") };
-        let mut c = Command::new(path);
-        c.arg0(program).args(args);
-        c
+        run_argv(&spec.argv(), limit)
+    }
+}
+
+/// Executes `argv` (execv semantics: a bare name is a file in the working directory);
+/// the result is the exit code.
+pub fn run_argv(argv: &[String], limit: Duration) -> Outcome {
+    let Some((program, args)) = argv.split_first() else {
+        return Outcome { output: b"no command".to_vec(), result: 1 };
     };
+    let path = if program.contains('/') { program.clone() } else { format!("./{program}") };
+    let mut command = Command::new(path);
+    command.arg0(program).args(args);
+    execute(command, program, false, limit)
+}
+
+/// Runs `command`; `raw_status` reports the wait status instead of the exit code.
+fn execute(mut command: Command, program: &str, raw_status: bool, limit: Duration) -> Outcome {
     // Its own process group, so that a kill reaches what the command started too.
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).process_group(0);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => {
-            let program = spec.argv().into_iter().next().unwrap_or_default();
             let reason =
                 e.raw_os_error().map_or_else(|| e.to_string(), |n| nix::errno::Errno::from_raw(n).desc().into());
             return Outcome { output: format!("{program}: {reason}").into_bytes(), result: 1 };
@@ -96,7 +103,7 @@ fn run_within(spec: &ExtendSpec, limit: Duration) -> Outcome {
     }
     let result = match status {
         None => -1,
-        Some(status) if spec.shell => status.into_raw(),
+        Some(status) if raw_status => status.into_raw(),
         Some(status) => status.code().unwrap_or(-1),
     };
     Outcome { output, result }
