@@ -8,8 +8,8 @@
 //! them to the authoritative engine: the agent's own for traps, the receiver's for informs.
 
 use snmp::usm::auth::MIN_PASSWORD_LEN;
-use snmp::usm::{AuthProtocol, Credential, KeyExtension, PrivProtocol};
-use snmp::{SecurityLevel, UsmConfig, Version};
+use snmp::usm::{AuthProtocol, Credential};
+use snmp::{SecurityLevel, UsmConfig, UsmOptionError, UsmOptions, Version};
 
 /// How a destination's notifications are secured.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,16 +33,10 @@ pub struct TrapSession {
 /// Parses the words after `trapsess`. Errors name the problem, never a passphrase.
 pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
     let words = crate::config::words(rest).map_err(|e| format!("trapsess: {e}"))?;
-    let mut version = "3";
+    let mut version = Version::V3;
     let mut community: Option<String> = None;
     let mut inform = false;
-    let mut user: Option<String> = None;
-    let mut level = SecurityLevel::NoAuthNoPriv;
-    let mut auth: Option<AuthProtocol> = None;
-    let mut auth_pass: Option<&str> = None;
-    let mut privacy: Option<(PrivProtocol, KeyExtension)> = None;
-    let mut priv_pass: Option<&str> = None;
-    let mut engine_id: Option<Vec<u8>> = None;
+    let mut usm = UsmOptions::default();
     let mut host: Option<&str> = None;
     let mut i = 0;
     while let Some(word) = words.get(i) {
@@ -54,16 +48,29 @@ pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
             continue;
         };
         let (letter, attached) = option.split_at(1);
-        let value = if attached.is_empty() {
-            let v = words.get(i).ok_or_else(|| format!("trapsess: -{letter} needs a value"))?;
+        // `-3m KEY` as well as `-3mKEY`: the second letter belongs to the option.
+        let (attached, needs_value) = match (letter, attached.len()) {
+            ("3", 1) => (attached, true),
+            (_, 0) => ("", true),
+            _ => (attached, false),
+        };
+        let value = if needs_value {
+            let v = words.get(i).ok_or_else(|| format!("trapsess: -{letter}{attached} needs a value"))?;
             i += 1;
-            v.as_str()
+            format!("{attached}{v}")
         } else {
-            attached
+            attached.to_string()
         };
         match letter {
-            "v" => version = value,
-            "c" => community = Some(value.to_string()),
+            "v" => {
+                version = match value.as_str() {
+                    "1" => Version::V1,
+                    "2c" | "2" => Version::V2c,
+                    "3" => Version::V3,
+                    _ => return Err("trapsess: unknown SNMP version after -v (expected 1, 2c or 3)".into()),
+                }
+            }
+            "c" => community = Some(value),
             "C" => {
                 for flag in value.chars() {
                     match flag {
@@ -72,30 +79,12 @@ pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
                     }
                 }
             }
-            "u" => user = Some(value.to_string()),
-            "l" => {
-                level = SecurityLevel::parse(value).ok_or(
-                    "trapsess: unknown security level after -l (expected noAuthNoPriv, authNoPriv or authPriv)",
-                )?
+            _ => {
+                let letter = letter.chars().next().unwrap_or('?');
+                if !usm.set(letter, &value).map_err(|e| usm_option_message(e, &value))? {
+                    return Err(format!("trapsess: option -{letter} is not supported"));
+                }
             }
-            "a" => {
-                auth = Some(value.parse().map_err(|_| {
-                    "trapsess: unknown authentication protocol after -a (expected MD5, SHA or SHA-224/256/384/512)"
-                        .to_string()
-                })?)
-            }
-            "x" => {
-                privacy = Some(PrivProtocol::parse_with_extension(value).map_err(|_| {
-                    "trapsess: unknown privacy protocol after -x (expected DES, AES or AES-128/192/256[-C])".to_string()
-                })?)
-            }
-            "A" => auth_pass = Some(value),
-            "X" => priv_pass = Some(value),
-            "e" => {
-                let id = snmp::usm::hex::decode(value).filter(|id| (5..=32).contains(&id.len()));
-                engine_id = Some(id.ok_or("trapsess: bad engine ID after -e (5 to 32 octets in hex)")?);
-            }
-            other => return Err(format!("trapsess: option -{other} is not supported")),
         }
     }
     let target = host.ok_or("trapsess needs a host")?;
@@ -103,48 +92,71 @@ pub fn parse_trapsess(rest: &str) -> Result<TrapSession, String> {
     let with_community =
         |version| NotifySecurity::Community { version, community: community.unwrap_or_else(|| "public".into()) };
     let security = match version {
-        "2c" | "2" => with_community(Version::V2c),
-        "1" if inform => return Err("trapsess: SNMPv1 has no informs (-Ci needs -v 2c or -v 3)".into()),
-        "1" => with_community(Version::V1),
-        "3" => {
-            let user = user.ok_or("trapsess: SNMPv3 needs a user name (-u USER)")?;
-            if user.is_empty() || user.len() > 32 {
-                return Err("trapsess: the user name must be 1 to 32 characters".into());
-            }
-            let mut config = UsmConfig::new(user.as_bytes());
-            config.level = level;
-            config.security_engine_id = engine_id;
-            if level >= SecurityLevel::AuthNoPriv {
-                let protocol = auth.ok_or("trapsess: -l authNoPriv and authPriv need -a PROTOCOL")?;
-                let key = master_key(protocol, auth_pass, "-A", "authentication")?;
-                config.auth = Some((protocol, key));
-            }
-            if level == SecurityLevel::AuthPriv {
-                let (protocol, extension) = privacy.ok_or("trapsess: -l authPriv needs -x PROTOCOL")?;
-                let hash = auth.unwrap_or(AuthProtocol::Md5);
-                let key = master_key(hash, priv_pass, "-X", "privacy")?;
-                config.privacy = Some((protocol, key, extension));
-            }
-            NotifySecurity::Usm(config)
-        }
-        _ => return Err("trapsess: unknown SNMP version after -v (expected 1, 2c or 3)".into()),
+        Version::V1 if inform => return Err("trapsess: SNMPv1 has no informs (-Ci needs -v 2c or -v 3)".into()),
+        Version::V1 | Version::V2c => with_community(version),
+        Version::V3 => NotifySecurity::Usm(v3_config(&usm)?),
     };
     Ok(TrapSession { host: host.to_string(), port, inform, security })
 }
 
-/// The passphrase given with `option`, hashed once to its master key.
-fn master_key(protocol: AuthProtocol, pass: Option<&str>, option: &str, what: &str) -> Result<Credential, String> {
-    let pass = pass.ok_or_else(|| format!("trapsess: no {what} passphrase ({option})"))?;
-    if pass.len() < MIN_PASSWORD_LEN {
+/// The SNMPv3 settings, with the passphrases the level needs hashed to master keys.
+fn v3_config(usm: &UsmOptions) -> Result<UsmConfig, String> {
+    let user = usm.user.as_deref().ok_or("trapsess: SNMPv3 needs a user name (-u USER)")?;
+    if user.is_empty() || user.len() > 32 {
+        return Err("trapsess: the user name must be 1 to 32 characters".into());
+    }
+    let mut config = usm.config(user);
+    let needed = [
+        (config.level >= SecurityLevel::AuthNoPriv, "authentication", "-A"),
+        (config.level == SecurityLevel::AuthPriv, "privacy", "-X"),
+    ];
+    let hash = config.auth.as_ref().map_or(AuthProtocol::Md5, |(protocol, _)| *protocol);
+    let secrets = [config.auth.as_mut().map(|(_, s)| s), config.privacy.as_mut().map(|(_, s, _)| s)];
+    for ((needed, what, option), secret) in needed.into_iter().zip(secrets) {
+        match secret {
+            Some(secret) => *secret = master_key(hash, secret, what)?,
+            None if needed => return Err(format!("trapsess: no {what} passphrase ({option})")),
+            None => {}
+        }
+    }
+    Ok(config)
+}
+
+/// A passphrase hashed once to its master key (the priv key too is derived with the
+/// authentication hash); a master key given with `-3m`/`-3M` stays as it is.
+fn master_key(hash: AuthProtocol, secret: &Credential, what: &str) -> Result<Credential, String> {
+    let Credential::Passphrase(pass) = secret else { return Ok(secret.clone()) };
+    if pass.as_bytes().len() < MIN_PASSWORD_LEN {
         return Err(format!("trapsess: the {what} passphrase is shorter than {MIN_PASSWORD_LEN} characters"));
     }
-    let key = protocol.password_to_key(pass.as_bytes()).map_err(|e| format!("trapsess: {what} key: {e}"))?;
+    let key = hash.password_to_key(pass.as_bytes()).map_err(|e| format!("trapsess: {what} key: {e}"))?;
     Ok(Credential::MasterKey(Box::new(key)))
+}
+
+fn usm_option_message(error: UsmOptionError, value: &str) -> String {
+    match error {
+        UsmOptionError::Level => {
+            "trapsess: unknown security level after -l (expected noAuthNoPriv, authNoPriv or authPriv)".into()
+        }
+        UsmOptionError::AuthProtocol => {
+            "trapsess: unknown authentication protocol after -a (expected MD5, SHA or SHA-224/256/384/512)".into()
+        }
+        UsmOptionError::PrivProtocol => {
+            "trapsess: unknown privacy protocol after -x (expected DES, AES or AES-128/192/256[-C])".into()
+        }
+        UsmOptionError::EngineIdNotHex(which) | UsmOptionError::EngineIdLength(which) => {
+            format!("trapsess: bad engine ID after -{which} (5 to 32 octets in hex)")
+        }
+        UsmOptionError::KeyNotHex(which) => format!("trapsess: bad key after -3{which} (hex)"),
+        UsmOptionError::UnknownKeyOption => format!("trapsess: option -3{value} is not supported"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use snmp::usm::{KeyExtension, PrivProtocol};
+
     use super::*;
 
     #[test]
@@ -177,8 +189,10 @@ mod tests {
         for (line, reason) in [
             ("-v 1 -c public -Ci host", "SNMPv1 has no informs"),
             ("-v 3 -l authPriv -a SHA -A secretpass -x AES -X secretpass host", "needs a user name"),
-            ("-v 3 -u a -l authNoPriv -A secretpass host", "need -a PROTOCOL"),
-            ("-v 3 -u a -l authPriv -a SHA -A secretpass host", "needs -x PROTOCOL"),
+            ("-v 3 -u a -l authNoPriv host", "no authentication passphrase (-A)"),
+            ("-v 3 -u a -l authPriv -a SHA -A secretpass host", "no privacy passphrase (-X)"),
+            ("-v 3 -u a -e 0102 host", "bad engine ID after -e"),
+            ("-v 3 -u a -3mxyz host", "bad key after -3m"),
             ("-v 3 -u a -l authNoPriv -a SHA -A pw12 host", "shorter than 8"),
             ("-v 3 -u a -l authPriv -a SHA -A secretpass -x AES -X tiny host", "privacy passphrase is shorter"),
             ("-v 3 -u a -l authNoPriv -a secretpass -A secretpass host", "unknown authentication protocol"),

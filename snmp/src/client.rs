@@ -6,6 +6,7 @@
 //! matches their replies by msgID and source and hands the raw datagram over.
 
 pub mod usm;
+pub mod usm_options;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

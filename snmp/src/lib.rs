@@ -26,6 +26,7 @@ pub mod usm;
 pub mod value;
 
 pub use client::usm::{ReportError, UsmConfig};
+pub use client::usm_options::{UsmOptionError, UsmOptions};
 pub use client::{Client, ClientConfig, ClientError, Response, Walk, WalkEnd, WalkMode, WalkStep};
 pub use error::DecodeError;
 pub use message::{CommunityMessage, Message, ScopedPdu, ScopedPduData, V3Header, V3Message, Version};

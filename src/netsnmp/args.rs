@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use mibs::OutputOptions;
 use snmp::usm::Credential;
-use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
-use snmp::{SecurityLevel, UsmConfig, Version};
+use snmp::{UsmConfig, UsmOptionError, UsmOptions, Version};
 
 /// Everything the SNMP commands share, parsed from the command line.
 #[derive(Debug, Clone)]
@@ -28,20 +27,8 @@ pub struct SnmpArgs {
     pub mib_dirs: Option<String>,
     /// `-C` letters with their inline values, in order (`-Cr10` gives `('r', "10")`).
     pub app_options: Vec<(char, String)>,
-    /// `-u`: the v3 security name.
-    pub security_name: Option<String>,
-    /// `-l`.
-    pub security_level: Option<SecurityLevel>,
-    /// `-a`, `-A`.
-    pub auth_protocol: Option<AuthProtocol>,
-    pub auth_password: Option<Credential>,
-    /// `-x` (with the key extension its name selects), `-X`.
-    pub priv_protocol: Option<(PrivProtocol, KeyExtension)>,
-    pub priv_password: Option<Credential>,
-    /// `-e`, `-E`, `-n`.
-    pub security_engine_id: Option<Vec<u8>>,
-    pub context_engine_id: Option<Vec<u8>>,
-    pub context_name: Option<String>,
+    /// The SNMPv3 options (`-u -l -a -A -x -X -e -E -n -3m -3M`).
+    pub usm: UsmOptions,
     /// The agent and the arguments after it.
     pub positional: Vec<String>,
 }
@@ -81,15 +68,7 @@ impl SnmpArgs {
             mibs: None,
             mib_dirs: None,
             app_options: Vec::new(),
-            security_name: None,
-            security_level: None,
-            auth_protocol: None,
-            auth_password: None,
-            priv_protocol: None,
-            priv_password: None,
-            security_engine_id: None,
-            context_engine_id: None,
-            context_name: None,
+            usm: UsmOptions::default(),
             positional: Vec::new(),
         };
         let mut i = 0;
@@ -178,60 +157,9 @@ impl SnmpArgs {
                 .map_err(|c| UsageError(format!("Unknown output option passed to -O: {c}.")))?,
             'm' => self.mibs = Some(value.to_string()),
             'M' => self.mib_dirs = Some(value.to_string()),
-            'u' => self.security_name = Some(value.to_string()),
-            // net-snmp names these options "-3l" and so on in its messages.
-            'l' => {
-                self.security_level =
-                    Some(SecurityLevel::parse(value).ok_or_else(|| {
-                        UsageError(format!("Invalid security level specified after -3l flag: {value}"))
-                    })?)
+            _ => {
+                self.usm.set(letter, value).map_err(|e| UsageError(usm_option_message(e, letter, value)))?;
             }
-            'a' => {
-                self.auth_protocol = Some(value.parse().map_err(|_| {
-                    UsageError(format!("Invalid authentication protocol specified after -3a flag: {value}"))
-                })?)
-            }
-            'x' => {
-                self.priv_protocol =
-                    Some(PrivProtocol::parse_with_extension(value).map_err(|_| {
-                        UsageError(format!("Invalid privacy protocol specified after -3x flag: {value}"))
-                    })?)
-            }
-            'A' => self.auth_password = Some(Credential::passphrase(value)),
-            'X' => self.priv_password = Some(Credential::passphrase(value)),
-            // -3m / -3M (the value starts with the second letter): master keys (Ku) in hex
-            // instead of the -A / -X passphrases.
-            '3' => {
-                let (which, key) = match value.split_at_checked(1) {
-                    Some((which @ ("m" | "M"), key)) => (which, key),
-                    _ => return Err(UsageError(format!("Invalid option: -3{value}"))),
-                };
-                let key = snmp::usm::hex::decode(key)
-                    .filter(|k| !k.is_empty())
-                    .ok_or_else(|| UsageError(format!("Bad key value after -3{which} flag.")))?;
-                let credential = Some(Credential::MasterKey(Box::new(snmp::usm::LocalizedKey::from_bytes(key))));
-                if which == "m" {
-                    self.auth_password = credential;
-                } else {
-                    self.priv_password = credential;
-                }
-            }
-            'e' | 'E' => {
-                let id = parse_engine_id(value).map_err(|bad| {
-                    UsageError(if bad {
-                        format!("Bad engine ID value after -3{letter} flag.")
-                    } else {
-                        format!("Invalid engine ID value after -{letter} flag.")
-                    })
-                })?;
-                if letter == 'e' {
-                    self.security_engine_id = Some(id);
-                } else {
-                    self.context_engine_id = Some(id);
-                }
-            }
-            'n' => self.context_name = Some(value.to_string()),
-            _ => {}
         }
         Ok(())
     }
@@ -283,8 +211,8 @@ impl SnmpArgs {
     /// something is missing. Passwords shorter than 8 octets are refused here, before any
     /// packet (net-snmp checks them while parsing); missing ones only after discovery.
     pub fn security_or_error(&self) -> Result<Security, ArgsError> {
-        for (password, kind) in [(&self.auth_password, "authentication"), (&self.priv_password, "privacy")] {
-            if let Some(Credential::Passphrase(p)) = password
+        for (secret, kind) in [(&self.usm.auth_secret, "authentication"), (&self.usm.priv_secret, "privacy")] {
+            if let Some(Credential::Passphrase(p)) = secret
                 && p.as_bytes().len() < snmp::usm::auth::MIN_PASSWORD_LEN
             {
                 return Err(ArgsError::ShortPassword(kind));
@@ -292,27 +220,27 @@ impl SnmpArgs {
         }
         match self.version {
             None | Some(Version::V3) => {
-                let user = self.security_name.as_ref().ok_or(ArgsError::NoSecurityName)?;
-                let level = self.security_level.unwrap_or(SecurityLevel::NoAuthNoPriv);
-                // net-snmp's defaults when -a or -x is left out.
-                let auth_protocol = self.auth_protocol.unwrap_or(AuthProtocol::Md5);
-                let (priv_protocol, extension) =
-                    self.priv_protocol.unwrap_or((PrivProtocol::Des, KeyExtension::Blumenthal));
-                Ok(Security::Usm(UsmConfig {
-                    user: user.clone().into_bytes(),
-                    level,
-                    auth: self.auth_password.clone().map(|p| (auth_protocol, p)),
-                    privacy: self.priv_password.clone().map(|p| (priv_protocol, p, extension)),
-                    security_engine_id: self.security_engine_id.clone(),
-                    context_engine_id: self.context_engine_id.clone(),
-                    context_name: self.context_name.clone().unwrap_or_default().into_bytes(),
-                }))
+                let user = self.usm.user.as_ref().ok_or(ArgsError::NoSecurityName)?;
+                Ok(Security::Usm(self.usm.config(user)))
             }
             Some(v) => match &self.community {
                 Some(c) => Ok(Security::Community(v, c.clone().into_bytes())),
                 None => Err(ArgsError::Usage(UsageError("No community name specified.".into()))),
             },
         }
+    }
+}
+
+/// net-snmp's message for a refused v3 option (it names them "-3l" and so on).
+fn usm_option_message(error: UsmOptionError, letter: char, value: &str) -> String {
+    match error {
+        UsmOptionError::Level => format!("Invalid security level specified after -3l flag: {value}"),
+        UsmOptionError::AuthProtocol => format!("Invalid authentication protocol specified after -3a flag: {value}"),
+        UsmOptionError::PrivProtocol => format!("Invalid privacy protocol specified after -3x flag: {value}"),
+        UsmOptionError::EngineIdNotHex(which) => format!("Bad engine ID value after -3{which} flag."),
+        UsmOptionError::EngineIdLength(which) => format!("Invalid engine ID value after -{which} flag."),
+        UsmOptionError::KeyNotHex(which) => format!("Bad key value after -3{which} flag."),
+        UsmOptionError::UnknownKeyOption => format!("Invalid option: -{letter}{value}"),
     }
 }
 
@@ -333,18 +261,13 @@ pub enum ArgsError {
     ShortPassword(&'static str),
 }
 
-/// An engine ID in hex (`0x` optional), 5 to 32 octets (RFC 3411 SnmpEngineID). Err(true)
-/// for something that is not hex, Err(false) for a wrong length, as net-snmp tells them apart.
-fn parse_engine_id(text: &str) -> Result<Vec<u8>, bool> {
-    let bytes = snmp::usm::hex::decode(text).filter(|b| !b.is_empty()).ok_or(true)?;
-    if (5..=32).contains(&bytes.len()) { Ok(bytes) } else { Err(false) }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use mibs::OidStyle;
+    use snmp::SecurityLevel;
+    use snmp::usm::{AuthProtocol, KeyExtension, PrivProtocol};
 
     fn parse(s: &str) -> SnmpArgs {
         SnmpArgs::parse(
@@ -421,7 +344,12 @@ mod tests {
         assert_eq!(usm.security_engine_id.as_ref().map(Vec::len), Some(9));
         assert_eq!(usm.context_name, b"ctx");
         assert!(!format!("{a:?}").contains("authpass1"), "passwords are redacted");
-        assert_eq!(parse_engine_id("8000"), Err(false));
-        assert_eq!(parse_engine_id("xyz"), Err(true));
+        let refused = |line: &str| {
+            let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+            SnmpArgs::parse(&args, Syntax::default()).unwrap_err().0
+        };
+        assert_eq!(refused("-e 8000 host"), "Invalid engine ID value after -e flag.");
+        assert_eq!(refused("-E xyz host"), "Bad engine ID value after -3E flag.");
+        assert_eq!(refused("-3mzz host"), "Bad key value after -3m flag.");
     }
 }
