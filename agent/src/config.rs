@@ -13,7 +13,7 @@ use crate::trapsess::{NotifySecurity, TrapSession};
 use crate::vacm::{self, Origin, Vacm};
 
 /// Directives of features still to come: recognised, warned about once.
-const NOT_YET: &[&str] = &["exec", "sh", "execfix", "proxy", "smuxpeer", "dlmod", "agentXSocket"];
+const NOT_YET: &[&str] = &["execfix", "proxy", "smuxpeer", "dlmod", "agentXSocket"];
 
 /// The directives [`Config`] reads itself, spelt as the match arms spell them.
 const DIRECTIVES: &[&str] = &[
@@ -44,6 +44,8 @@ const DIRECTIVES: &[&str] = &[
     "extend-sh",
     "pass",
     "pass_persist",
+    "exec",
+    "sh",
 ];
 
 /// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
@@ -356,8 +358,13 @@ impl Config {
                 self.v1_trap_address = Some(addr);
             }
             "trapsess" => self.trap_destinations.push(crate::trapsess::parse_trapsess(rest)?),
-            "extend" | "extend-sh" => {
-                let spec = crate::mib::extend::spec::parse(rest, directive == "extend-sh")?;
+            "extend" | "extend-sh" | "exec" | "sh" => {
+                let shell = directive.ends_with("sh");
+                let spec = if directive.starts_with("extend") {
+                    crate::mib::extend::spec::parse(rest, shell)?
+                } else {
+                    crate::mib::extend::spec::parse_ucd(rest, shell)?
+                };
                 if self.extends.iter().any(|e| e.root == spec.root && e.name == spec.name) {
                     return Err(format!("{directive}: {} is already defined; this line is ignored", spec.name));
                 }

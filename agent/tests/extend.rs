@@ -1,7 +1,8 @@
 //! NET-SNMP-EXTEND-MIB end to end: the same `extend`/`extend-sh` lines given to snmpd and to
 //! osprey-agent (a multi-line script with an exit code, quoted and escaped arguments, an
 //! empty output, a program that does not exist, a bare name that execv does not look up, a
-//! shell line, a line with its own MIBOID); snmpbulkwalk and snmpget print the same from both.
+//! shell line, a line with its own MIBOID, and the older `exec`/`sh` lines that UCD-SNMP-MIB's
+//! extTable shows too); snmpbulkwalk and snmpget print the same from both.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use testkit::agent::OspreyAgent;
@@ -23,7 +24,9 @@ fn extend_lines(dir: &std::path::Path) -> String {
          extend missing /nonexistent/cmd arg\n\
          extend bare echo hi\n\
          extend-sh shy echo one; echo two; exit 2\n\
-         extend .1.3.6.1.4.1.2021.7890.1 distro /bin/echo Debian 13\n",
+         extend .1.3.6.1.4.1.2021.7890.1 distro /bin/echo Debian 13\n\
+         exec hello /bin/echo hello world\n\
+         sh shelled echo one; echo two; exit 2\n",
         script.display()
     )
 }
@@ -43,7 +46,7 @@ fn extend_tables_match_snmpds() {
     let ours = OspreyAgent::start_with(&format!("{PRELUDE}{lines}"), env!("CARGO_BIN_EXE_osprey-agent").as_ref());
     let log = std::fs::read_to_string(ours.dir.path().join("agent.log")).unwrap_or_default();
     assert!(!log.contains("Warning"), "osprey-agent warned:\n{log}");
-    for root in [".1.3.6.1.4.1.8072.1.3", ".1.3.6.1.4.1.2021.7890.1"] {
+    for root in [".1.3.6.1.4.1.8072.1.3", ".1.3.6.1.4.1.2021.7890.1", ".1.3.6.1.4.1.2021.8"] {
         let (theirs, mine) = (walk(&snmpd.addr(), root), walk(&ours.addr(), root));
         assert!(theirs.lines().count() > 10, "snmpd served too little under {root}:\n{theirs}");
         assert!(theirs == mine, "{root}:\n{}", first_differences(&theirs, &mine));

@@ -67,13 +67,13 @@ impl Modules {
     }
 
     /// Adds `handler` unless its subtree overlaps one already served (a warning says so).
-    fn add_unless_taken(&mut self, directive: &str, handler: impl MibHandler + 'static) {
+    fn add_unless_taken(&mut self, directive: &str, handler: Arc<dyn MibHandler>) {
         let root = handler.root().clone();
         match self.handlers.iter().find(|h| h.root().starts_with(&root) || root.starts_with(h.root())) {
             Some(taken) => self
                 .warnings
                 .push(format!("{directive}: .{root} overlaps .{}, served already; not served", taken.root())),
-            None => self.add(handler),
+            None => self.handlers.push(handler),
         }
     }
 
@@ -115,12 +115,12 @@ pub fn build(ctx: &Context) -> Modules {
     m.add_cached(ipv6::view());
     m.add_cached(etherlike::view());
     // Last, so that a program's subtree placed inside one served above is refused, not it.
-    for tables in extend::tables(&ctx.config.extends) {
-        m.add_unless_taken("extend", tables);
+    for handler in extend::handlers(&ctx.config.extends) {
+        m.add_unless_taken("extend", handler);
     }
     for spec in &ctx.config.passes {
         let directive = if spec.persist { "pass_persist" } else { "pass" };
-        m.add_unless_taken(directive, pass::PassHandler::new(spec.clone()));
+        m.add_unless_taken(directive, Arc::new(pass::PassHandler::new(spec.clone())));
     }
     m
 }

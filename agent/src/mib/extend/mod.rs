@@ -9,6 +9,7 @@
 
 pub mod run;
 pub mod spec;
+mod ucd;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -30,7 +31,13 @@ const ACTIVE: i32 = 1;
 struct Entry {
     spec: ExtendSpec,
     index: Vec<u32>,
-    last_run: Mutex<Option<(Instant, Arc<Vec<VarBind<'static>>>)>>,
+    last_run: Mutex<Option<(Instant, Arc<Run>)>>,
+}
+
+/// What one run gave, and its rows in the output tables.
+struct Run {
+    outcome: run::Outcome,
+    rows: Vec<VarBind<'static>>,
 }
 
 /// The extensions under one root.
@@ -38,7 +45,7 @@ pub struct ExtendTables {
     root: Oid,
     config: View,
     /// Sorted by index, as the tables are.
-    entries: Vec<Entry>,
+    entries: Vec<Arc<Entry>>,
     output_objects: Vec<Oid>,
 }
 
@@ -48,27 +55,27 @@ impl std::fmt::Debug for ExtendTables {
     }
 }
 
-/// One handler per root the lines use, and nsExtendObjects always (snmpd serves
-/// nsExtendNumEntries.0 = 0 without any line).
-pub fn tables(specs: &[ExtendSpec]) -> Vec<ExtendTables> {
-    let mut by_root: BTreeMap<Oid, Vec<&ExtendSpec>> = BTreeMap::new();
+/// The handlers of the lines: one per root they use, nsExtendObjects always (snmpd serves
+/// nsExtendNumEntries.0 = 0 without any line), and UCD-SNMP-MIB's extTable when there are
+/// `exec`/`sh` lines. A line's runs are shared by the tables that show it.
+pub fn handlers(specs: &[ExtendSpec]) -> Vec<Arc<dyn MibHandler>> {
+    let entries: Vec<Arc<Entry>> = specs.iter().map(|spec| Arc::new(Entry::new(spec.clone()))).collect();
+    let mut by_root: BTreeMap<Oid, Vec<Arc<Entry>>> = BTreeMap::new();
     by_root.insert(Oid::from(spec::NS_EXTEND_OBJECTS), Vec::new());
-    for spec in specs {
-        by_root.entry(spec.root.clone()).or_default().push(spec);
+    for entry in &entries {
+        by_root.entry(entry.spec.root.clone()).or_default().push(entry.clone());
     }
-    by_root.into_iter().map(|(root, specs)| ExtendTables::new(root, &specs)).collect()
+    let mut out: Vec<Arc<dyn MibHandler>> =
+        by_root.into_iter().map(|(root, entries)| Arc::new(ExtendTables::new(root, entries)) as _).collect();
+    let ucd: Vec<Arc<Entry>> = entries.into_iter().filter(|e| e.spec.ucd).collect();
+    if !ucd.is_empty() {
+        out.push(Arc::new(ucd::ExtTable::new(ucd)));
+    }
+    out
 }
 
 impl ExtendTables {
-    fn new(root: Oid, specs: &[&ExtendSpec]) -> ExtendTables {
-        let mut entries: Vec<Entry> = specs
-            .iter()
-            .map(|spec| {
-                let mut index = vec![spec.name.len() as u32];
-                index.extend(spec.name.bytes().map(u32::from));
-                Entry { spec: (*spec).clone(), index, last_run: Mutex::new(None) }
-            })
-            .collect();
+    fn new(root: Oid, mut entries: Vec<Arc<Entry>>) -> ExtendTables {
         entries.sort_by(|a, b| a.index.cmp(&b.index));
         let config_entry = root.child(&[2, 1]);
         let mut values = vec![VarBind::new(root.child(&[1, 0]), Value::Integer(entries.len() as i32))];
@@ -97,7 +104,7 @@ impl ExtendTables {
 
     /// The entry an OID in the output tables names (nsExtendOutput1Table.COLUMN.INDEX or
     /// nsExtendOutput2Table's nsExtendOutLine.INDEX.LINE).
-    fn entry_of(&self, oid: &Oid) -> Option<&Entry> {
+    fn entry_of(&self, oid: &Oid) -> Option<&Arc<Entry>> {
         let rest = oid.as_slice().strip_prefix(self.root.as_slice())?;
         let instance = match rest {
             [3, 1, 1..=4, instance @ ..] => instance,
@@ -109,25 +116,30 @@ impl ExtendTables {
 
     /// Every entry's output rows, each run again if stale.
     fn outputs(&self) -> View {
-        let values = self.entries.iter().flat_map(|e| e.outputs().as_ref().clone()).collect();
+        let values = self.entries.iter().flat_map(|e| e.outputs().rows.clone()).collect();
         View::new(values, self.output_objects.clone())
     }
 }
 
 impl Entry {
-    /// This entry's output rows: from the last run if younger than the cache time, else
-    /// from a new one.
-    fn outputs(&self) -> Arc<Vec<VarBind<'static>>> {
+    fn new(spec: ExtendSpec) -> Entry {
+        let mut index = vec![spec.name.len() as u32];
+        index.extend(spec.name.bytes().map(u32::from));
+        Entry { spec, index, last_run: Mutex::new(None) }
+    }
+
+    /// The last run if younger than the cache time, else a new one.
+    fn outputs(&self) -> Arc<Run> {
         let mut last = self.last_run.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, rows)) = last.as_ref()
+        if let Some((at, run)) = last.as_ref()
             && at.elapsed() < CACHE_TIME
         {
-            return rows.clone();
+            return run.clone();
         }
         let outcome = run::run(&self.spec);
-        let rows = Arc::new(self.rows(&outcome));
-        *last = Some((Instant::now(), rows.clone()));
-        rows
+        let run = Arc::new(Run { rows: self.rows(&outcome), outcome });
+        *last = Some((Instant::now(), run.clone()));
+        run
     }
 
     fn rows(&self, outcome: &run::Outcome) -> Vec<VarBind<'static>> {
@@ -156,7 +168,7 @@ impl MibHandler for ExtendTables {
 
     fn get(&self, oid: &Oid) -> Value<'static> {
         match self.entry_of(oid) {
-            Some(entry) => View::new(entry.outputs().as_ref().clone(), self.output_objects.clone()).get(oid),
+            Some(entry) => View::new(entry.outputs().rows.clone(), self.output_objects.clone()).get(oid),
             None if oid.as_slice().get(self.root.len()).is_some_and(|arc| *arc >= 3) => {
                 View::new(Vec::new(), self.output_objects.clone()).get(oid)
             }
@@ -175,9 +187,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn handler(lines: &[&str]) -> ExtendTables {
+    fn handler(lines: &[&str]) -> Arc<dyn MibHandler> {
         let specs: Vec<ExtendSpec> = lines.iter().map(|l| spec::parse(l, false).unwrap()).collect();
-        tables(&specs).into_iter().next().unwrap()
+        handlers(&specs).into_iter().next().unwrap()
     }
 
     fn oid(text: &str) -> Oid {
@@ -204,7 +216,7 @@ mod tests {
         // A backslash escapes in snmpd.conf, so printf's `\n` is written `\\n`.
         let h = handler(&[r"b /bin/printf 'x\\ny\\n'", "a /bin/true"]);
         let mut seen = Vec::new();
-        let mut at = h.root.clone();
+        let mut at = h.root().clone();
         while let Some(vb) = h.get_next(&at) {
             seen.push((vb.oid.to_string(), vb.value.clone()));
             at = vb.oid;

@@ -20,8 +20,10 @@ pub struct ExtendSpec {
     pub command: String,
     /// nsExtendArgs: the rest of the line as written.
     pub args: String,
-    /// `extend-sh`: run by /bin/sh instead of executed directly.
+    /// `extend-sh` (and `sh`): run by /bin/sh instead of executed directly.
     pub shell: bool,
+    /// An `exec` or `sh` line: also a row of UCD-SNMP-MIB's extTable.
+    pub ucd: bool,
 }
 
 impl ExtendSpec {
@@ -35,6 +37,17 @@ impl ExtendSpec {
     pub fn command_line(&self) -> String {
         if self.args.is_empty() { self.command.clone() } else { format!("{} {}", self.command, self.args) }
     }
+}
+
+/// The words after `exec` or `sh` (`shell`): an extension also shown in UCD-SNMP-MIB's
+/// extTable. snmpd refuses their old MIBOID form.
+pub fn parse_ucd(rest: &str, shell: bool) -> Result<ExtendSpec, String> {
+    let directive = if shell { "sh" } else { "exec" };
+    if rest.trim_start().starts_with('.') {
+        return Err(format!("{directive}: the MIBOID form is deprecated, as in snmpd; use extend"));
+    }
+    let spec = parse(rest, shell).map_err(|e| e.replacen(if shell { "extend-sh" } else { "extend" }, directive, 1))?;
+    Ok(ExtendSpec { ucd: true, ..spec })
 }
 
 /// The words after `extend` (`shell` false) or `extend-sh`.
@@ -53,7 +66,7 @@ pub fn parse(rest: &str, shell: bool) -> Result<ExtendSpec, String> {
         return Err(format!("{directive}: NAME must be 1 to 255 characters"));
     }
     let (command, args) = next_word(after)?.ok_or_else(|| format!("{directive} {name}: no command"))?;
-    let spec = ExtendSpec { root, name, command, args: args.trim_end().to_string(), shell };
+    let spec = ExtendSpec { root, name, command, args: args.trim_end().to_string(), shell, ucd: false };
     if !shell {
         words(&spec.command_line()).map_err(|e| format!("{directive} {}: {e}", spec.name))?;
     }
@@ -78,6 +91,15 @@ mod tests {
         );
         let e = parse("shy echo one; echo two >&2; exit 2", true).unwrap();
         assert_eq!((e.command.as_str(), e.command_line().as_str()), ("echo", "echo one; echo two >&2; exit 2"));
+    }
+
+    #[test]
+    fn exec_and_sh_lines() {
+        let e = parse_ucd("hello /bin/echo hi", false).unwrap();
+        assert!(e.ucd && !e.shell && e.root == Oid::from(NS_EXTEND_OBJECTS));
+        assert!(parse_ucd("s echo hi; exit 2", true).unwrap().shell);
+        assert!(parse_ucd(".1.3.6.1.4.1.2021.7891 m /bin/true", false).unwrap_err().contains("deprecated"));
+        assert_eq!(parse_ucd("lonely", true).unwrap_err(), "sh lonely: no command");
     }
 
     #[test]
