@@ -46,6 +46,8 @@ const DIRECTIVES: &[&str] = &[
     "pass_persist",
     "exec",
     "sh",
+    "agentuser",
+    "agentgroup",
 ];
 
 /// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
@@ -135,6 +137,9 @@ pub struct Config {
     pub engine_id: Option<Vec<u8>>,
     /// `createUser` lines (passwords inside; `Debug` hides them).
     pub users: Vec<crate::usm::UserSpec>,
+    /// `agentuser` and `agentgroup`: whom to run as once the sockets are bound (as -u, -g).
+    pub agent_user: Option<String>,
+    pub agent_group: Option<String>,
     /// `extend` and `extend-sh` lines.
     pub extends: Vec<ExtendSpec>,
     /// `pass` and `pass_persist` lines.
@@ -346,6 +351,8 @@ impl Config {
                 self.trap_destinations.push(sink);
             }
             "trapcommunity" => self.trap_community = Some(non_empty(rest, directive)?),
+            "agentuser" => self.agent_user = Some(non_empty(rest, directive)?),
+            "agentgroup" => self.agent_group = Some(non_empty(rest, directive)?),
             "authtrapenable" => {
                 self.auth_traps = match rest {
                     "1" => true,

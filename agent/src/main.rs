@@ -88,7 +88,10 @@ fn main() -> ExitCode {
     {
         log.log(&format!("osprey-agent: cannot write pid file {}: {e}", pid_file.display()));
     }
-    if let Err(e) = drop_privileges(args.user.as_deref(), args.group.as_deref()) {
+    // -u/-g, else snmpd.conf's agentuser/agentgroup.
+    let user = args.user.as_deref().or(config.agent_user.as_deref());
+    let group = args.group.as_deref().or(config.agent_group.as_deref());
+    if let Err(e) = drop_privileges(user, group) {
         log.log(&format!("osprey-agent: {e}"));
         agent.stop();
         return ExitCode::from(1);

@@ -34,10 +34,16 @@ fn listens_logs_writes_pid_and_drops_privileges() {
     require_netsnmp!();
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("snmpd.conf");
-    std::fs::write(&conf, "rocommunity public 127.0.0.1\nrocommunity6 public ::1\nbogus directive\nload x\n").unwrap();
+    let am_root = std::fs::read_to_string("/proc/self/status").unwrap().lines().any(|l| l.starts_with("Uid:\t0\t"));
+    // As root: agentgroup names the group to run as, as -g would (and -u below the user).
+    let group = if am_root { "agentgroup nogroup\n" } else { "" };
+    std::fs::write(
+        &conf,
+        format!("rocommunity public 127.0.0.1\nrocommunity6 public ::1\nbogus directive\nload x\n{group}"),
+    )
+    .unwrap();
     let (log, pid_file) = (dir.path().join("agent.log"), dir.path().join("agent.pid"));
     let (p4, p6) = (testkit::free_udp_port(), testkit::free_udp_port());
-    let am_root = std::fs::read_to_string("/proc/self/status").unwrap().lines().any(|l| l.starts_with("Uid:\t0\t"));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_osprey-agent"));
     cmd.args(["-f", "-C", "-c"]).arg(&conf).arg("-Lf").arg(&log).arg("-p").arg(&pid_file);
     if am_root {
@@ -62,6 +68,7 @@ fn listens_logs_writes_pid_and_drops_privileges() {
     if am_root {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         assert!(status.lines().any(|l| l.starts_with("Uid:\t65534\t")), "{status}");
+        assert!(status.lines().any(|l| l.starts_with("Gid:\t65534\t")), "agentgroup nogroup: {status}");
     }
 
     assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
