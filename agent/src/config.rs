@@ -48,6 +48,7 @@ const DIRECTIVES: &[&str] = &[
     "sh",
     "agentuser",
     "agentgroup",
+    "linkUpDownNotifications",
 ];
 
 /// net-snmp matches directive names ignoring case (LibreNMS's sample config writes
@@ -129,6 +130,9 @@ pub struct Config {
     pub trap_destinations: Vec<TrapSession>,
     /// `trapcommunity`: the community of later sink lines that name none.
     pub trap_community: Option<String>,
+    /// `linkUpDownNotifications no` turns off linkUp/linkDown, which are sent by default
+    /// (snmpd needs `linkUpDownNotifications yes` for them).
+    pub link_traps_off: bool,
     /// `authtrapenable 1`: an authenticationFailure notification for each bad community.
     pub auth_traps: bool,
     /// `v1trapaddress`: the agent-addr of SNMPv1 traps.
@@ -351,6 +355,13 @@ impl Config {
                 self.trap_destinations.push(sink);
             }
             "trapcommunity" => self.trap_community = Some(non_empty(rest, directive)?),
+            "linkUpDownNotifications" => {
+                self.link_traps_off = match rest.to_ascii_lowercase().as_str() {
+                    "yes" | "1" | "true" | "on" => false,
+                    "no" | "0" | "false" | "off" => true,
+                    _ => return Err(format!("linkUpDownNotifications: {rest:?} is neither yes nor no")),
+                }
+            }
             "agentuser" => self.agent_user = Some(non_empty(rest, directive)?),
             "agentgroup" => self.agent_group = Some(non_empty(rest, directive)?),
             "authtrapenable" => {
@@ -513,6 +524,19 @@ mod tests {
         assert_eq!(next_word("  cmd  rest of  line").unwrap(), Some(("cmd".into(), "rest of  line")));
         assert_eq!(next_word(" \t").unwrap(), None);
         assert!(words("a \"open").is_err());
+    }
+
+    #[test]
+    fn notification_switches_and_the_user_to_run_as() {
+        let (c, w) = Config::parse(
+            "linkUpDownNotifications no\nauthtrapenable 1\nagentuser snmp\nagentgroup snmp\nauthtrapenable 3\nlinkUpDownNotifications maybe\n",
+            "t",
+        );
+        assert!(c.link_traps_off && c.auth_traps);
+        assert_eq!((c.agent_user.as_deref(), c.agent_group.as_deref()), (Some("snmp"), Some("snmp")));
+        let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [5, 6], "{w:?}");
+        assert!(!Config::parse("linkUpDownNotifications yes\n", "t").0.link_traps_off);
     }
 
     #[test]

@@ -147,9 +147,14 @@ fn start_notifier(config: &Config, agent: &Agent, log: &Arc<Logger>) -> Notifier
     let notifier =
         Notifier::start(config, agent.started(), agent.engine(), move |line| log.log(&format!("osprey-agent: {line}")));
     if !config.trap_destinations.is_empty() {
-        notifier.watch_links(LINK_POLL, || {
-            interfaces::oper_status_by_index().into_iter().map(|(index, oper, admin)| (index, admin, oper)).collect()
-        });
+        if !config.link_traps_off {
+            notifier.watch_links(LINK_POLL, || {
+                interfaces::oper_status_by_index()
+                    .into_iter()
+                    .map(|(index, oper, admin)| (index, admin, oper))
+                    .collect()
+            });
+        }
         if config.auth_traps {
             notifier.watch_auth_failures(agent.stats().clone());
         }
