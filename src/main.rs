@@ -19,7 +19,7 @@ Everything on one box (agent, poller and web dashboard on embedded defaults):
   [--data DIR] up [--agent udp:127.0.0.1:1161] [--listen 127.0.0.1:8080] [--interval 60]
 
 SNMP commands (net-snmp's options and output):
-  get, getnext, bulkget, walk, bulkwalk, set, table
+  get, getnext, bulkget, walk, bulkwalk, set, table, translate
 
 Round-robin databases (rrdtool's arguments and output):
   rrd create|info|dump ...

@@ -220,3 +220,30 @@ fn dead_agent_and_usage_errors_match() {
         assert_eq!(theirs.code, ours.code, "{args:?}");
     }
 }
+
+/// `osprey translate` against `snmptranslate`, both given the built-in modules' MIB files:
+/// every output style, several OIDs at once, a failure part-way.
+#[test]
+fn translate_matches_snmptranslate() {
+    require_netsnmp!();
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("mibs/modules");
+    let dir = modules.to_str().unwrap();
+    let inputs = [
+        ".1.3.6.1.2.1.2.2.1.10.3",
+        "IF-MIB::ifInOctets.3",
+        "HOST-RESOURCES-MIB::hrStorageSize.31",
+        ".1.3.6.1.4.1.2021.10.1.3.1",
+        ".1.3.6.1.4.1.99999.1",
+        "SNMPv2-MIB::sysDescr.0",
+    ];
+    for flags in ["-On", "-Of", "-Os", "-OS", "-Ofn"] {
+        let mut args = vec!["-M", dir, "-m", "ALL", flags];
+        args.extend(inputs);
+        compare("snmptranslate", "translate", &args);
+    }
+    compare(
+        "snmptranslate",
+        "translate",
+        &["-M", dir, "-m", "ALL", "IF-MIB::ifDescr.2", "IF-MIB::bogusName", "SNMPv2-MIB::sysName.0"],
+    );
+}

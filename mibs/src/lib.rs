@@ -56,7 +56,7 @@ pub struct OutputOptions {
 
 impl OutputOptions {
     /// Applies net-snmp `-O` letters (`-Oqv` gives `"qv"`). Letters net-snmp knows whose
-    /// output differences are not modelled (`0 a b E Q S T u X`) are accepted and ignored;
+    /// output differences are not modelled (`0 a b E Q T u X`) are accepted and ignored;
     /// an unknown letter is returned as the error.
     pub fn apply_flags(&mut self, flags: &str) -> Result<(), char> {
         for f in flags.chars() {
@@ -64,13 +64,14 @@ impl OutputOptions {
                 'n' => self.oid_style = OidStyle::Numeric,
                 'f' => self.oid_style = OidStyle::Full,
                 's' => self.oid_style = OidStyle::Suffix,
+                'S' => self.oid_style = OidStyle::Module,
                 'q' => self.quick = true,
                 'v' => self.value_only = true,
                 'e' => self.numeric_enums = true,
                 't' => self.raw_timeticks = true,
                 'x' => self.hex_strings = true,
                 'U' => self.no_units = true,
-                '0' | 'a' | 'b' | 'E' | 'Q' | 'S' | 'T' | 'u' | 'X' => {}
+                '0' | 'a' | 'b' | 'E' | 'Q' | 'T' | 'u' | 'X' => {}
                 other => return Err(other),
             }
         }

@@ -1,5 +1,5 @@
 //! The net-snmp compatible commands (`get`, `getnext`, `bulkget`, `walk`, `bulkwalk`,
-//! `set`, `table`): each parses net-snmp's arguments, talks to the agent through
+//! `set`, `table`, `translate`): each parses net-snmp's arguments, talks to the agent through
 //! `snmp::Client` and prints what the net-snmp tool of the same name prints.
 
 pub mod agent;
@@ -8,6 +8,7 @@ pub mod errors;
 mod get;
 mod set;
 mod table;
+mod translate;
 mod walk;
 
 use std::io::Write;
@@ -27,6 +28,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("bulkwalk", "AGENT [OID]"),
     ("set", "AGENT OID TYPE VALUE [OID TYPE VALUE]..."),
     ("table", "AGENT TABLE-OID"),
+    ("translate", "OID [OID]..."),
 ];
 
 /// Runs one command and returns its exit code.
@@ -39,6 +41,7 @@ pub async fn run(command: &str, argv: &[String]) -> i32 {
         "bulkwalk" => walk::run(argv, true).await,
         "set" => set::run(argv).await,
         "table" => table::run(argv).await,
+        "translate" => translate::run(argv),
         _ => Err(Failure::Usage(UsageError(format!("unknown command {command}")))),
     };
     match result {
