@@ -26,7 +26,7 @@ use agent::simulate::record::{self, Format};
 use simulate_support::{options, start_one};
 use snmp::Value;
 use testkit::require_netsnmp;
-use testkit::snmpsim_data::{VERSION, corpus_dir, read_prefix, recordings};
+use testkit::snmpsim_data::{VERSION, corpus_or_skip, read_prefix, recordings};
 
 /// Recordings past this size are replayed through their first lines up to it.
 const PREFIX_BYTES: usize = 3 << 20;
@@ -100,10 +100,7 @@ fn replay(dir: &Path, path: &Path) -> Replay {
 #[test]
 fn every_snmpsim_data_recording_replays_through_net_snmp() {
     require_netsnmp!();
-    let Some(dir) = corpus_dir() else {
-        eprintln!(
-            "skipped: the snmpsim-data corpus is not here; scripts/test.sh (or scripts/lib/snmpsim-data.sh) fetches it"
-        );
+    let Some(dir) = corpus_or_skip() else {
         return;
     };
     let files = recordings(&dir);

@@ -19,7 +19,7 @@ use poller::poll::{poll, unix_now};
 use poller::querier::SnmpQuerier;
 use poller::target::SnmpVersion;
 use snmp::{Oid, Value};
-use testkit::snmpsim_data::{KEPT_BYTES, corpus_dir, read_prefix, recordings};
+use testkit::snmpsim_data::{KEPT_BYTES, corpus_or_skip, read_prefix, recordings};
 
 /// The rows of a single-index column: index -> value.
 fn column(objects: &BTreeMap<Oid, Value<'static>>, prefix: &[u32], number: u32) -> BTreeMap<u32, Value<'static>> {
@@ -38,8 +38,7 @@ fn number(value: &Value<'_>) -> u64 {
 
 #[test]
 fn discovery_finds_every_recorded_interface() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("snmpsim-data corpus not downloaded (scripts/lib/snmpsim-data.sh): skipped");
+    let Some(dir) = corpus_or_skip() else {
         return;
     };
     let files = recordings(&dir);

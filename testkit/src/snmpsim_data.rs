@@ -20,6 +20,17 @@ pub fn corpus_dir() -> Option<PathBuf> {
     dir.join(".complete").exists().then_some(dir)
 }
 
+/// The corpus directory for a test that replays it; None (the test skips, saying why) when
+/// it was not fetched, except in CI, where scripts/test.sh always fetches it.
+pub fn corpus_or_skip() -> Option<PathBuf> {
+    let dir = corpus_dir();
+    if dir.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "the snmpsim-data corpus is missing in CI");
+        eprintln!("skipped: the snmpsim-data corpus is not here; scripts/lib/snmpsim-data.sh fetches it");
+    }
+    dir
+}
+
 /// Every `.snmprec` file under `dir`, sorted.
 pub fn recordings(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
