@@ -249,6 +249,28 @@ fn v2c_trapsess_lines_send_as_trap2sink_and_informsink_do() {
     assert_eq!(cold_starts(&informs), 1, "inform missing or resent");
 }
 
+/// snmpd and osprey-agent side by side, each sending to its own snmptrapd, with the lines
+/// `lines(TRAPD_PORT)` (osprey-agent also gets the `rocommunity` testkit's snmpd has).
+struct SidePair {
+    snmpd: testkit::snmpd::Snmpd,
+    ours: OspreyAgent,
+    theirs_trapd: Trapd,
+    ours_trapd: Trapd,
+}
+
+impl SidePair {
+    fn start(lines: impl Fn(u16) -> String) -> SidePair {
+        let (theirs_port, ours_port) = (testkit::free_udp_port(), testkit::free_udp_port());
+        let (theirs_trapd, ours_trapd) = (start_trapd(theirs_port), start_trapd(ours_port));
+        let snmpd = testkit::snmpd::Snmpd::start(&lines(theirs_port));
+        let ours = OspreyAgent::start_with(
+            &format!("rocommunity public 127.0.0.1\n{}", lines(ours_port)),
+            env!("CARGO_BIN_EXE_osprey-agent").as_ref(),
+        );
+        SidePair { snmpd, ours, theirs_trapd, ours_trapd }
+    }
+}
+
 /// The SNMPv1 coldStart record snmptrapd logged, with what changes from run to run (time,
 /// ports, uptime) cut out: the agent-addr, the community, the enterprise and the trap.
 fn v1_cold_start(t: &Trapd) -> Option<String> {
@@ -288,15 +310,10 @@ fn v1_trapsink_cold_start_matches_snmpds() {
     // trapcommunity applies to the trapsink line after it; the port comes as its own word.
     let lines =
         |port: u16| format!("trapcommunity v1traps\nv1trapaddress 192.0.2.77\ntrapsink 127.0.0.1 v1traps {port}\n");
-    let (theirs_port, ours_port) = (testkit::free_udp_port(), testkit::free_udp_port());
-    let (theirs_trapd, ours_trapd) = (start_trapd(theirs_port), start_trapd(ours_port));
-    let _snmpd = testkit::snmpd::Snmpd::start(&lines(theirs_port));
-    let _agent = OspreyAgent::start_with(
-        &format!("rocommunity public 127.0.0.1\n{}", lines(ours_port)),
-        env!("CARGO_BIN_EXE_osprey-agent").as_ref(),
-    );
-    let theirs = wait_for(|| v1_cold_start(&theirs_trapd)).expect("snmpd's v1 coldStart");
-    let ours = wait_for(|| v1_cold_start(&ours_trapd));
+    let pair = SidePair::start(lines);
+    let (theirs_trapd, ours_trapd) = (&pair.theirs_trapd, &pair.ours_trapd);
+    let theirs = wait_for(|| v1_cold_start(theirs_trapd)).expect("snmpd's v1 coldStart");
+    let ours = wait_for(|| v1_cold_start(ours_trapd));
     assert_eq!(theirs, "192.0.2.77 TRAP, SNMP v1, community v1traps / .1.3.6.1.4.1.8072.3.2.10 Cold Start Trap (0)");
     assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{}", std::fs::read_to_string(&ours_trapd.log).unwrap());
 }
@@ -322,13 +339,8 @@ fn auth_failures_and_shutdown_as_snmpd_sends_them() {
         return;
     }
     let lines = |port: u16| format!("trap2sink 127.0.0.1:{port} public\nauthtrapenable 1\n");
-    let (theirs_port, ours_port) = (testkit::free_udp_port(), testkit::free_udp_port());
-    let (theirs_trapd, ours_trapd) = (start_trapd(theirs_port), start_trapd(ours_port));
-    let snmpd = testkit::snmpd::Snmpd::start(&lines(theirs_port));
-    let ours = OspreyAgent::start_with(
-        &format!("rocommunity public 127.0.0.1\n{}", lines(ours_port)),
-        env!("CARGO_BIN_EXE_osprey-agent").as_ref(),
-    );
+    let pair = SidePair::start(lines);
+    let (snmpd, ours, theirs_trapd, ours_trapd) = (&pair.snmpd, &pair.ours, &pair.theirs_trapd, &pair.ours_trapd);
     let enabled = |addr: &str| {
         testkit::tools::run("snmpget", &["-v2c", "-c", "public", "-On", addr, ".1.3.6.1.2.1.11.30.0"]).stdout
     };
@@ -344,8 +356,8 @@ fn auth_failures_and_shutdown_as_snmpd_sends_them() {
     let shutdown = ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.4.1.8072.4.0.2";
     let logged =
         |t: &Trapd| wait_for(|| records(t).iter().any(|r| r.starts_with(shutdown)).then(|| records(t).join("\n")));
-    let theirs = logged(&theirs_trapd).expect("snmpd's shutdown notification");
-    let mine = logged(&ours_trapd).unwrap_or_else(|| records(&ours_trapd).join("\n"));
+    let theirs = logged(theirs_trapd).expect("snmpd's shutdown notification");
+    let mine = logged(ours_trapd).unwrap_or_else(|| records(ours_trapd).join("\n"));
     assert_eq!(theirs.matches(".1.3.6.1.6.3.1.1.5.5\t").count(), 2, "{theirs}");
     assert_eq!(mine, theirs);
 }
