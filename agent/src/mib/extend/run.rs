@@ -46,13 +46,21 @@ fn run_within(spec: &ExtendSpec, limit: Duration) -> Outcome {
 /// Executes `argv` (execv semantics: a bare name is a file in the working directory);
 /// the result is the exit code.
 pub fn run_argv(argv: &[String], limit: Duration) -> Outcome {
-    let Some((program, args)) = argv.split_first() else {
+    let Some(command) = exec_command(argv) else {
         return Outcome { output: b"no command".to_vec(), result: 1 };
     };
+    let program = argv.first().map_or("", String::as_str);
+    execute(command, program, false, limit)
+}
+
+/// `argv` as execv runs it, the way snmpd starts its programs: a name without a slash is a
+/// file in the working directory, not looked up in PATH.
+pub fn exec_command(argv: &[String]) -> Option<Command> {
+    let (program, args) = argv.split_first()?;
     let path = if program.contains('/') { program.clone() } else { format!("./{program}") };
     let mut command = Command::new(path);
     command.arg0(program).args(args);
-    execute(command, program, false, limit)
+    Some(command)
 }
 
 /// Runs `command`; `raw_status` reports the wait status instead of the exit code.

@@ -1,13 +1,16 @@
-//! The program of a `pass_persist` line: started on first use, greeted with `PING` (it must
+//! The program of a `pass_persist` line: started on first use (as execv starts it, like
+//! `pass` programs), greeted with `PING` (it must
 //! answer `PONG`), then asked one request at a time over its stdin and stdout. A program that
 //! exits, stops answering within [`ANSWER_LIMIT`] or answers out of protocol is killed and
 //! started again on the next request, as snmpd does.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
+
+use crate::mib::extend::run::exec_command;
 
 /// How long one answer may take.
 pub const ANSWER_LIMIT: Duration = Duration::from_secs(10);
@@ -22,14 +25,8 @@ struct Running {
 
 impl Running {
     fn start(argv: &[String]) -> Option<Running> {
-        let (program, args) = argv.split_first()?;
-        let mut child = Command::new(program)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .ok()?;
+        let mut child =
+            exec_command(argv)?.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().ok()?;
         let stdin = child.stdin.take()?;
         let stdout = child.stdout.take()?;
         let (tx, lines) = channel();
