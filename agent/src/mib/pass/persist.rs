@@ -1,8 +1,8 @@
 //! The program of a `pass_persist` line: started on first use (as execv starts it, like
-//! `pass` programs), greeted with `PING` (it must
-//! answer `PONG`), then asked one request at a time over its stdin and stdout. A program that
-//! exits, stops answering within [`ANSWER_LIMIT`] or answers out of protocol is killed and
-//! started again on the next request, as snmpd does.
+//! `pass` programs), greeted with `PING` (it must answer `PONG`), then asked one request at
+//! a time over its stdin and stdout. A program that exits, stops answering within
+//! [`ANSWER_LIMIT`] or answers out of protocol is killed and started again on the next
+//! request, as snmpd does.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
