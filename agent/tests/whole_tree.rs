@@ -22,7 +22,6 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("1.3.6.1.4.1.8072.1.2", "NET-SNMP-AGENT-MIB nsModuleTable: snmpd's own module registry"),
     ("1.3.6.1.4.1.8072.1.5", "NET-SNMP-AGENT-MIB nsCache: snmpd's own caches"),
     ("1.3.6.1.4.1.8072.1.7", "NET-SNMP-AGENT-MIB nsConfigDebug/nsConfigLogging: snmpd's debug settings"),
-    ("1.3.6.1.4.1.8072.1.9", "NET-SNMP-VACM-MIB nsVacmAccessTable: snmpd's own VACM extension"),
 ];
 
 /// Objects served by one agent but not the other for documented reasons.

@@ -95,6 +95,7 @@ pub fn build(ctx: &Context) -> Modules {
         m.add(usm_mib::user_table(usm));
     }
     m.add(vacm_mib::tables(&ctx.config.vacm));
+    m.add(vacm_mib::net_snmp_access_table(&ctx.config.vacm));
     m.add(spin_locks::SpinLockGroup::set_serial_no());
     m.add(spin_locks::SpinLockGroup::target_objects(ctx.stats.clone()));
     for view in interfaces::handlers(ctx.started) {

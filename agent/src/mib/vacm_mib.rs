@@ -1,14 +1,18 @@
 //! SNMP-VIEW-BASED-ACM-MIB (RFC 3415) as snmpd serves it: the VACM tables the configuration
 //! built, read-only, with snmpd's rows and names (the default context, the groups, the
-//! access entries, `_all_`/`_none_` and every view family), fixed until the next reload.
+//! access entries, `_all_`/`_none_` and every view family), fixed until the next reload; and
+//! NET-SNMP-VACM-MIB's nsVacmAccessTable, snmpd's view of the same access entries with one
+//! row per kind of access (read, write, notify).
 
 use snmp::{Oid, SecurityModel, Value, VarBind};
 
-use crate::vacm::{ContextMatch, Vacm};
+use crate::vacm::{AccessEntry, ContextMatch, Vacm};
 use crate::view::{StaticView, View};
 
 /// vacmMIBObjects.
 const VACM_OBJECTS: [u32; 8] = [1, 3, 6, 1, 6, 3, 16, 1];
+/// NET-SNMP-VACM-MIB::netSnmpVacmMIB.
+const NET_SNMP_VACM: [u32; 9] = [1, 3, 6, 1, 4, 1, 8072, 1, 9];
 /// StorageType permanent and RowStatus active: what snmpd reports for configured rows.
 const PERMANENT: i32 = 4;
 const ACTIVE: i32 = 1;
@@ -27,7 +31,11 @@ struct Table {
 
 impl Table {
     fn new(table: &[u32]) -> Table {
-        Table { entry: Oid::from(VACM_OBJECTS).child(table).child(&[1]), values: Vec::new() }
+        Table::under(&VACM_OBJECTS, table)
+    }
+
+    fn under(root: &[u32], table: &[u32]) -> Table {
+        Table { entry: Oid::from_slice(root).child(table).child(&[1]), values: Vec::new() }
     }
 
     fn row(&mut self, index: &[u32], cells: impl IntoIterator<Item = (u32, Value<'static>)>) {
@@ -40,6 +48,47 @@ impl Table {
     fn columns(&self, columns: std::ops::RangeInclusive<u32>) -> impl Iterator<Item = Oid> + '_ {
         columns.map(|c| self.entry.child(&[c]))
     }
+}
+
+/// vacmAccessTable's index: group, context prefix, security model (0 for any), level.
+fn access_index(a: &AccessEntry) -> Vec<u32> {
+    let mut index = Vec::new();
+    push_string(&mut index, &a.group);
+    push_string(&mut index, &a.context);
+    index.push(a.model.map_or(0, |m: SecurityModel| m as u32));
+    index.push(a.level as u32);
+    index
+}
+
+/// vacmAccessContextMatch: exact(1), prefix(2).
+fn context_match(a: &AccessEntry) -> i32 {
+    match a.context_match {
+        ContextMatch::Exact => 1,
+        ContextMatch::Prefix => 2,
+    }
+}
+
+/// nsVacmAccessTable: a row per access entry and kind of access (its index adds the kind's
+/// name), with the context match and the view.
+pub fn net_snmp_access_table(vacm: &Vacm) -> StaticView {
+    let mut table = Table::under(&NET_SNMP_VACM, &[1]);
+    for a in &vacm.access {
+        for (kind, view) in [("read", &a.read), ("write", &a.write), ("notify", &a.notify)] {
+            let mut index = access_index(a);
+            push_string(&mut index, kind.as_bytes());
+            table.row(
+                &index,
+                [
+                    (2, Value::Integer(context_match(a))),
+                    (3, Value::string(view.as_bytes().to_vec())),
+                    (4, Value::Integer(PERMANENT)),
+                    (5, Value::Integer(ACTIVE)),
+                ],
+            );
+        }
+    }
+    let objects = table.columns(2..=5).collect();
+    StaticView::new(Oid::from(NET_SNMP_VACM), View::new(table.values, objects))
 }
 
 /// The whole vacmMIBObjects subtree for `vacm`.
@@ -58,15 +107,8 @@ pub fn tables(vacm: &Vacm) -> StaticView {
 
     let mut access = Table::new(&[4]);
     for a in &vacm.access {
-        let mut index = Vec::new();
-        push_string(&mut index, &a.group);
-        push_string(&mut index, &a.context);
-        index.push(a.model.map_or(0, |m: SecurityModel| m as u32));
-        index.push(a.level as u32);
-        let context_match = match a.context_match {
-            ContextMatch::Exact => 1,
-            ContextMatch::Prefix => 2,
-        };
+        let index = access_index(a);
+        let context_match = context_match(a);
         access.row(
             &index,
             [
