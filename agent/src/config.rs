@@ -40,6 +40,7 @@ const DIRECTIVES: &[&str] = &[
     "disk",
     "includeAllDisks",
     "load",
+    "swap",
     "proc",
     "trapsink",
     "trap2sink",
@@ -135,6 +136,8 @@ pub struct Config {
     pub system: SystemConfig,
     pub disks: Vec<DiskRule>,
     pub include_all_disks: Option<MinSpace>,
+    /// `swap MIN`: memSwapError below MIN kilobytes of free swap.
+    pub swap_min: Option<u64>,
     /// `load MAX1 [MAX5 [MAX15]]`.
     pub load: Option<[f64; 3]>,
     pub procs: Vec<ProcRule>,
@@ -347,6 +350,10 @@ impl Config {
                     _ => return Err("load takes 1 to 3 numbers".into()),
                 };
                 self.load = Some(max);
+            }
+            "swap" => {
+                let min = rest.parse().map_err(|_| format!("swap: not a number of kilobytes: {rest:?}"))?;
+                self.swap_min = Some(min);
             }
             "proc" => {
                 let num = |w: &str| w.parse::<u32>().map_err(|_| format!("proc: not a number: {w:?}"));

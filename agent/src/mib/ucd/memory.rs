@@ -1,6 +1,6 @@
 //! The memory scalars (UCD-SNMP-MIB `.4`) from /proc/meminfo, as snmpd 5.9 computes them:
 //! kilobytes; memCached is Cached + SReclaimable; memTotalFree is MemFree + SwapFree;
-//! memSwapError when free swap is not above the 16000 kB minimum.
+//! memSwapError when free swap is not above the minimum (`swap MIN`, 16000 kB by default).
 
 use snmp::Value;
 
@@ -39,12 +39,13 @@ pub fn parse_meminfo(text: &str) -> MemInfo {
     }
 }
 
-pub fn view() -> View {
+/// The group now; `minimum_swap` in kilobytes.
+pub fn view(minimum_swap: u64) -> View {
     let m = std::fs::read_to_string("/proc/meminfo").map(|t| parse_meminfo(&t)).unwrap_or_default();
-    build(&m)
+    build(&m, minimum_swap)
 }
 
-pub fn build(m: &MemInfo) -> View {
+pub fn build(m: &MemInfo, minimum_swap: u64) -> View {
     let base = ucd(&[4]);
     let mut b = Builder::default();
     let total_free = m.free + m.swap_free;
@@ -75,7 +76,7 @@ pub fn build(m: &MemInfo) -> View {
     ] {
         b.scalar(&base, sub, Value::Counter64(v));
     }
-    let error = m.swap_free <= MINIMUM_SWAP;
+    let error = m.swap_free <= minimum_swap;
     b.scalar(&base, 100, Value::Integer(i32::from(error)));
     let message = if error { format!("Running out of swap space ({})", m.swap_free) } else { String::new() };
     b.scalar(&base, 101, text(message));
@@ -97,18 +98,22 @@ mod tests {
         assert_eq!(m.cached, 1527780);
         assert_eq!(m.sreclaimable, 170256);
         assert_eq!(m.swap_free, 2097148);
-        let v = build(&m);
+        let v = build(&m, MINIMUM_SWAP);
         assert_eq!(v.get(&ucd(&[4, 15, 0])), Value::Integer(1527780 + 170256));
         assert_eq!(v.get(&ucd(&[4, 11, 0])), Value::Integer(22834176 + 2097148));
         assert_eq!(v.get(&ucd(&[4, 100, 0])), Value::Integer(0));
         assert_eq!(v.get(&ucd(&[4, 27, 0])), Value::Counter64(24225680));
+        // `swap 3000000`: 2097148 kB free is not enough.
+        let v = build(&m, 3_000_000);
+        assert_eq!(v.get(&ucd(&[4, 100, 0])), Value::Integer(1));
+        assert_eq!(v.get(&ucd(&[4, 101, 0])), text("Running out of swap space (2097148)"));
     }
 
     #[test]
     fn malformed_or_missing_lines_read_as_zero() {
         let m = parse_meminfo("MemTotal: lots\nMemFree:\ngarbage\n\n");
         assert_eq!(m, MemInfo::default());
-        let v = build(&m);
+        let v = build(&m, MINIMUM_SWAP);
         assert_eq!(v.get(&ucd(&[4, 101, 0])), text("Running out of swap space (0)"));
     }
 }

@@ -88,11 +88,12 @@ pub fn views(config: &Config) -> Vec<CachedView> {
     let procs = config.procs.clone();
     let disks = disk::DiskTable::new(config);
     let load_max = config.load.unwrap_or([load::DEFAULT_MAX; 3]);
+    let minimum_swap = config.swap_min.unwrap_or(memory::MINIMUM_SWAP);
     let stats = system_stats::SystemStats::default();
     let diskio = diskio::DiskIo::default();
     vec![
         CachedView::new(ucd(&[2]), Duration::from_secs(5), Box::new(move || proc_table::view(&procs))),
-        CachedView::new(ucd(&[4]), Duration::from_secs(5), Box::new(memory::view)),
+        CachedView::new(ucd(&[4]), Duration::from_secs(5), Box::new(move || memory::view(minimum_swap))),
         CachedView::new(ucd(&[9]), Duration::from_secs(5), Box::new(move || disks.view())),
         CachedView::new(ucd(&[10]), Duration::from_secs(5), Box::new(move || load::view(load_max))),
         CachedView::new(ucd(&[11]), Duration::from_secs(5), Box::new(move || stats.view())),
