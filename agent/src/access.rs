@@ -1,7 +1,8 @@
 //! Request sources (snmpd.conf's SOURCE field of `com2sec` and `rocommunity`): `default`,
-//! a host, `NET/BITS` or `NET/MASK`, and how a client address matches them.
+//! a host (an address or a name, resolved once when the line is read, as snmpd does),
+//! `NET/BITS` or `NET/MASK`, and how a client address matches them.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, ToSocketAddrs};
 
 /// Where requests may come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,20 +51,33 @@ fn prefix_matches(net: &[u8], ip: &[u8], prefix_len: u8) -> bool {
     }
 }
 
-/// A source as snmpd.conf writes it: an address, `ADDR/BITS` or `ADDR/MASK` (`default` is
-/// the caller's: it depends on the directive).
+/// A source as snmpd.conf writes it: an address or host name, `ADDR/BITS` or `ADDR/MASK`
+/// (`default` is the caller's: it depends on the directive).
 pub fn parse_source(s: &str, ipv6: bool) -> Result<Source, String> {
+    parse_source_with(s, ipv6, &|name| {
+        (name, 0).to_socket_addrs().map(|addrs| addrs.map(|a| a.ip()).collect()).unwrap_or_default()
+    })
+}
+
+/// [`parse_source`] with `resolve` giving a host name's addresses. A name takes its first
+/// address of the line's family (IPv4 for com2sec and rocommunity, IPv6 for their `6` forms).
+fn parse_source_with(s: &str, ipv6: bool, resolve: &dyn Fn(&str) -> Vec<IpAddr>) -> Result<Source, String> {
     let (addr, bits) = match s.split_once('/') {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
     };
     let addr: IpAddr = match addr.parse() {
         Ok(a) => a,
-        Err(_) if addr == "localhost" => {
-            if ipv6 { "::1" } else { "127.0.0.1" }.parse().map_err(|_| "localhost".to_string())?
-        }
         Err(_) => {
-            return Err(format!("bad source address {addr:?} (host names other than localhost are not resolved)"));
+            let family = if ipv6 { "IPv6" } else { "IPv4" };
+            let found = resolve(addr).into_iter().find(|a| a.is_ipv6() == ipv6);
+            // localhost even where the resolver does not know it.
+            let fallback = || {
+                (addr == "localhost").then(|| {
+                    if ipv6 { IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]) } else { IpAddr::from([127, 0, 0, 1]) }
+                })
+            };
+            found.or_else(fallback).ok_or_else(|| format!("source {addr:?}: no {family} address for this name"))?
         }
     };
     if addr.is_ipv6() != ipv6 {
@@ -103,5 +117,24 @@ mod tests {
         assert!(net("::1", 128).matches("::1".parse().unwrap()));
         assert!(Source::Any { ipv6: false }.matches("1.2.3.4".parse().unwrap()));
         assert!(!Source::Any { ipv6: false }.matches("::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn host_names_take_their_first_address_of_the_family() {
+        let resolve = |name: &str| -> Vec<IpAddr> {
+            match name {
+                "poller.example" => vec!["2001:db8::7".parse().unwrap(), "192.0.2.7".parse().unwrap()],
+                _ => Vec::new(),
+            }
+        };
+        let net = |s: &str, p| Source::Net { addr: s.parse().unwrap(), prefix_len: p };
+        assert_eq!(parse_source_with("poller.example", false, &resolve), Ok(net("192.0.2.7", 32)));
+        assert_eq!(parse_source_with("poller.example/24", false, &resolve), Ok(net("192.0.2.7", 24)));
+        assert_eq!(parse_source_with("poller.example", true, &resolve), Ok(net("2001:db8::7", 128)));
+        assert_eq!(parse_source_with("localhost", true, &resolve), Ok(net("::1", 128)));
+        let err = parse_source_with("nowhere.example", false, &resolve).unwrap_err();
+        assert!(err.contains("no IPv4 address"), "{err}");
+        // The real resolver knows localhost.
+        assert_eq!(parse_source("localhost", false), Ok(net("127.0.0.1", 32)));
     }
 }

@@ -1,5 +1,6 @@
 //! VACM end to end: one snmpd.conf with com2sec/group/view/access (an excluded subtree, a
-//! masked family), a `rocommunity -V`, and a community mapped to no group, given to real
+//! masked family), a `rocommunity -V` (one with a host name as its source), and a community
+//! mapped to no group, given to real
 //! snmpd and to osprey-agent; net-snmp's tools must see the same objects and the same
 //! outcomes from both (walks v1/v2c, GETs inside and outside the view, SETs, silence), and
 //! the same for SNMPv3 users restricted by `access`, by `rouser OID` and by `rwuser -V`;
@@ -36,6 +37,7 @@ access gr \"\" any noauth exact restricted none none
 access gw \"\" any noauth exact restricted contact none
 access gn \"\" usm auth exact restricted none none
 rocommunity snmponly 127.0.0.1 -V snmpgroup
+rocommunity byname localhost -V contact
 com2sec -Cn ctx1 incontext 127.0.0.1 incontext
 group gc v2c incontext
 access gc \"\" any noauth exact restricted none none
@@ -180,6 +182,10 @@ fn gets_inside_and_outside_the_view() {
         assert_same_output(&format!("snmpget {version} ifDescr.1"), &t, &o);
         let (t, o) = both(&pair, "snmpget", &[version, "-c", "snmponly"], &[".1.3.6.1.2.1.1.1.0"]);
         assert_same_output(&format!("snmpget {version} snmponly sysDescr"), &t, &o);
+        // A source given by host name, resolved when the line is read.
+        let (t, o) = both(&pair, "snmpget", &[version, "-c", "byname"], &[".1.3.6.1.2.1.1.4.0", ".1.3.6.1.2.1.1.5.0"]);
+        assert!(t.stdout.contains("ops@example.com"), "{t:?}");
+        assert_same_output(&format!("snmpget {version} byname"), &t, &o);
     }
 }
 
