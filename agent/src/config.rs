@@ -42,6 +42,7 @@ const DIRECTIVES: &[&str] = &[
     "load",
     "swap",
     "proc",
+    "file",
     "trapsink",
     "trap2sink",
     "informsink",
@@ -109,6 +110,13 @@ pub enum MinSpace {
     Percent(u8),
 }
 
+/// `file FILE [MAXSIZE]` (kilobytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRule {
+    pub path: String,
+    pub max: Option<u64>,
+}
+
 /// `proc NAME [MAX [MIN]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcRule {
@@ -141,6 +149,7 @@ pub struct Config {
     /// `load MAX1 [MAX5 [MAX15]]`.
     pub load: Option<[f64; 3]>,
     pub procs: Vec<ProcRule>,
+    pub files: Vec<FileRule>,
     /// Where notifications go: `trapsess` lines and the `trapsink`/`trap2sink`/`informsink`
     /// shorthands (SNMPv3 keys inside, as master keys; `Debug` hides them).
     pub trap_destinations: Vec<TrapSession>,
@@ -350,6 +359,17 @@ impl Config {
                     _ => return Err("load takes 1 to 3 numbers".into()),
                 };
                 self.load = Some(max);
+            }
+            "file" => {
+                let rule = match words.as_slice() {
+                    [path] => FileRule { path: path.to_string(), max: None },
+                    [path, max] => {
+                        let max = max.parse().map_err(|_| format!("file: MAXSIZE is not a number: {max:?}"))?;
+                        FileRule { path: path.to_string(), max: Some(max) }
+                    }
+                    _ => return Err("file takes FILE [MAXSIZE]".into()),
+                };
+                self.files.push(rule);
             }
             "swap" => {
                 let min = rest.parse().map_err(|_| format!("swap: not a number of kilobytes: {rest:?}"))?;

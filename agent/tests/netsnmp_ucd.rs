@@ -1,5 +1,5 @@
 //! UCD-SNMP-MIB and UCD-DISKIO-MIB (`1.3.6.1.4.1.2021`) of osprey-agent against the real
-//! snmpd 5.9, both started with the same `disk`/`load`/`proc`/`includeAllDisks` lines on
+//! snmpd 5.9, both started with the same `disk`/`load`/`proc`/`includeAllDisks`/`file` lines on
 //! this host: the same OIDs (v2c and v1), the same types, equal non-volatile values, and
 //! counters of ours (walked second) at least snmpd's.
 //!
@@ -58,7 +58,7 @@ impl Drop for Procs {
 }
 
 const CONF: &str = "disk / 10%\nload 12 10 5\nproc ospreyucdslp 1\nproc nonesuchproc\nproc ospreyucdslq 5 2\n\
-    proc ospreyucdslp 5 3\nincludeAllDisks 10%\n";
+    proc ospreyucdslp 5 3\nincludeAllDisks 10%\nfile /bin/sh 10\nfile /nonexistent/osprey.log\nfile /bin/ls 100000\n";
 
 /// Every varbind under `1.3.6.1.4.1.2021` (v2c GETBULK), keyed by OID.
 fn walk_ucd(port: u16) -> BTreeMap<Oid, Value<'static>> {

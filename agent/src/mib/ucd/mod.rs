@@ -7,12 +7,14 @@
 //! - [`disk`]: dskTable (`.9`) from `disk` / `includeAllDisks`, /proc/mounts and statvfs.
 //! - [`load`]: laTable (`.10`) from the load averages and the `load` directive.
 //! - [`system_stats`]: systemStats (`.11`) from /proc/stat and /proc/vmstat.
+//! - [`file_table`]: fileTable (`.15`) from the `file` directives.
 //! - [`diskio`]: diskIOTable (`.13.15`) from /proc/diskstats.
 //! - [`version`]: the constant groups: version (`.100`), snmperrs (`.101`), dlmod's
 //!   `dlmodNextIndex` (`.13.14`) and logMatch's `logMatchMaxEntries` (`.16`).
 
 pub mod disk;
 pub mod diskio;
+pub mod file_table;
 pub mod load;
 pub mod memory;
 pub mod proc_table;
@@ -89,6 +91,7 @@ pub fn views(config: &Config) -> Vec<CachedView> {
     let disks = disk::DiskTable::new(config);
     let load_max = config.load.unwrap_or([load::DEFAULT_MAX; 3]);
     let minimum_swap = config.swap_min.unwrap_or(memory::MINIMUM_SWAP);
+    let files = config.files.clone();
     let stats = system_stats::SystemStats::default();
     let diskio = diskio::DiskIo::default();
     vec![
@@ -98,6 +101,7 @@ pub fn views(config: &Config) -> Vec<CachedView> {
         CachedView::new(ucd(&[10]), Duration::from_secs(5), Box::new(move || load::view(load_max))),
         CachedView::new(ucd(&[11]), Duration::from_secs(5), Box::new(move || stats.view())),
         CachedView::new(ucd(&[13, 14]), Duration::from_secs(60), Box::new(version::dlmod_view)),
+        CachedView::new(ucd(&[15]), Duration::from_secs(5), Box::new(move || file_table::view(&files))),
         CachedView::new(ucd(&[13, 15]), Duration::from_secs(5), Box::new(move || diskio.view())),
         CachedView::new(ucd(&[16]), Duration::from_secs(60), Box::new(version::logmatch_view)),
         CachedView::new(ucd(&[100]), Duration::from_secs(1), Box::new(version::version_view)),
