@@ -454,8 +454,16 @@ fn min_space(word: &str) -> Result<MinSpace, String> {
     }
 }
 
-/// `HOST[:PORT]` (IPv6 addresses in brackets when a port follows); port 162 by default.
+/// `[udp:|udp6:]HOST[:PORT]` (IPv6 addresses in brackets when a port follows); port 162 by
+/// default. Other transports (tcp:, unix:, ...) are refused.
 pub(crate) fn host_port(target: &str) -> Result<(&str, u16), String> {
+    let target = match target.split_once(':') {
+        Some(("udp" | "udp6" | "UDP" | "UDP6", rest)) => rest,
+        Some((transport @ ("tcp" | "tcp6" | "unix" | "dtlsudp" | "tls" | "tlstcp" | "ssh"), _)) => {
+            return Err(format!("transport {transport}: is not supported (udp only)"));
+        }
+        _ => target,
+    };
     match target.rsplit_once(':') {
         Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
             Ok((h.trim_matches(|c| c == '[' || c == ']'), p.parse::<u16>().map_err(|_| format!("bad port {p:?}"))?))
@@ -556,6 +564,15 @@ mod tests {
         let sink = TrapSession { host: "127.0.0.1".into(), port: 1162, inform: false, security: traps };
         assert_eq!(c.trap_destinations[0], sink);
         assert_eq!((c.trap_destinations[1].port, c.trap_destinations[1].inform), (162, true));
+    }
+
+    #[test]
+    fn notification_targets_with_net_snmps_transport_prefixes() {
+        assert_eq!(host_port("udp:127.0.0.1:1162"), Ok(("127.0.0.1", 1162)));
+        assert_eq!(host_port("udp6:[::1]:1162"), Ok(("::1", 1162)));
+        assert_eq!(host_port("udp6:[::1]"), Ok(("::1", 162)));
+        assert_eq!(host_port("traps.example"), Ok(("traps.example", 162)));
+        assert!(host_port("tcp:127.0.0.1:162").unwrap_err().contains("udp only"));
     }
 
     #[test]
