@@ -1,6 +1,6 @@
 //! VACM end to end: one snmpd.conf with com2sec/group/view/access (an excluded subtree, a
-//! masked family), a `rocommunity -V` (one with a host name as its source), and a community
-//! mapped to no group, given to real
+//! masked family), a `rocommunity -V` (one with a host name as its source), net-snmp's
+//! authcommunity/authuser/authgroup, and a community mapped to no group, given to real
 //! snmpd and to osprey-agent; net-snmp's tools must see the same objects and the same
 //! outcomes from both (walks v1/v2c, GETs inside and outside the view, SETs, silence), and
 //! the same for SNMPv3 users restricted by `access`, by `rouser OID` and by `rwuser -V`;
@@ -38,6 +38,12 @@ access gw \"\" any noauth exact restricted contact none
 access gn \"\" usm auth exact restricted none none
 rocommunity snmponly 127.0.0.1 -V snmpgroup
 rocommunity byname localhost -V contact
+authcommunity read,write authrw 127.0.0.1
+authcommunity read,notify,log authlog 127.0.0.1 -V contact
+authcommunity write authw default
+authuser read,write -s usm alice priv
+authuser read my-user.x
+authgroup read gx auth -V restricted
 com2sec -Cn ctx1 incontext 127.0.0.1 incontext
 group gc v2c incontext
 access gc \"\" any noauth exact restricted none none
@@ -182,6 +188,11 @@ fn gets_inside_and_outside_the_view() {
         assert_same_output(&format!("snmpget {version} ifDescr.1"), &t, &o);
         let (t, o) = both(&pair, "snmpget", &[version, "-c", "snmponly"], &[".1.3.6.1.2.1.1.1.0"]);
         assert_same_output(&format!("snmpget {version} snmponly sysDescr"), &t, &o);
+        // authcommunity: a read-write one, a -V one, and one that grants no reading.
+        for community in ["authrw", "authlog", "authw"] {
+            let (t, o) = both(&pair, "snmpget", &[version, "-c", community], &[".1.3.6.1.2.1.1.4.0"]);
+            assert_same_output(&format!("snmpget {version} {community}"), &t, &o);
+        }
         // A source given by host name, resolved when the line is read.
         let (t, o) = both(&pair, "snmpget", &[version, "-c", "byname"], &[".1.3.6.1.2.1.1.4.0", ".1.3.6.1.2.1.1.5.0"]);
         assert!(t.stdout.contains("ops@example.com"), "{t:?}");

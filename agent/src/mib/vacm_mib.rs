@@ -68,12 +68,15 @@ fn context_match(a: &AccessEntry) -> i32 {
     }
 }
 
-/// nsVacmAccessTable: a row per access entry and kind of access (its index adds the kind's
-/// name), with the context match and the view.
+/// nsVacmAccessTable: a row per access entry and kind of access it grants (its index adds
+/// the kind's name), with the context match and the view.
 pub fn net_snmp_access_table(vacm: &Vacm) -> StaticView {
     let mut table = Table::under(&NET_SNMP_VACM, &[1]);
     for a in &vacm.access {
-        for (kind, view) in [("read", &a.read), ("write", &a.write), ("notify", &a.notify)] {
+        let classic = [("read", &a.read), ("write", &a.write), ("notify", &a.notify)];
+        let kinds = classic.into_iter().chain(a.other_views.iter().map(|(kind, view)| (*kind, view)));
+        // A kind the entry does not grant ("") has no row.
+        for (kind, view) in kinds.filter(|(_, view)| !view.is_empty()) {
             let mut index = access_index(a);
             push_string(&mut index, kind.as_bytes());
             table.row(

@@ -64,6 +64,9 @@ pub struct AccessEntry {
     pub write: String,
     pub notify: String,
     pub origin: Origin,
+    /// Views of net-snmp's other kinds of access (log, execute, net), granted by
+    /// authcommunity and friends: only shown in nsVacmAccessTable.
+    pub other_views: Vec<(&'static str, String)>,
     /// Indexes into the views, filled by [`Vacm::finish`]; `None` sees nothing.
     resolved: [Option<usize>; 3],
 }
@@ -90,8 +93,14 @@ impl AccessEntry {
             write: write.to_string(),
             notify: notify.to_string(),
             origin,
+            other_views: Vec::new(),
             resolved: [None; 3],
         }
+    }
+
+    pub fn with_other_views(mut self, other_views: Vec<(&'static str, String)>) -> AccessEntry {
+        self.other_views = other_views;
+        self
     }
 
     fn matches(&self, group: &[u8], model: SecurityModel, level: SecurityLevel, context: &[u8]) -> bool {
@@ -216,7 +225,8 @@ impl Vacm {
             let names_of = [entry.read.clone(), entry.write.clone(), entry.notify.clone()];
             for (slot, name) in entry.resolved.iter_mut().zip(names_of) {
                 *slot = names.iter().position(|n| *n == name);
-                if slot.is_none() && name != "none" {
+                // "none", or "" (a kind an authcommunity line does not grant), is no view.
+                if slot.is_none() && name != "none" && !name.is_empty() {
                     problems.push((
                         entry.origin.clone(),
                         format!("access: unknown view {name:?} (no view line defines it): it grants nothing"),
@@ -240,10 +250,10 @@ impl Vacm {
         for ipv6 in [false, true] {
             vacm.add_community(
                 community,
-                Source::Any { ipv6 },
+                vec![Source::Any { ipv6 }],
                 (Vec::new(), ContextMatch::Prefix),
                 ImpliedView::Subtree(None),
-                false,
+                parse::ViewTypes::READ,
                 Origin::default(),
             );
         }

@@ -27,6 +27,9 @@ pub const DIRECTIVES: &[&str] = &[
     "rwcommunity",
     "rocommunity6",
     "rwcommunity6",
+    "authcommunity",
+    "authuser",
+    "authgroup",
 ];
 
 /// A subtree as snmpd.conf writes it: numeric (`.1.3.6.1.2.1.1`) or a name the built-in
@@ -56,9 +59,20 @@ impl Vacm {
             "group" => self.group_line(words),
             "view" => self.view_line(words),
             "access" => self.access_line(words, origin),
-            "rouser" | "rwuser" => self.user_line(directive, words, origin),
-            "rocommunity" | "rwcommunity" | "rocommunity6" | "rwcommunity6" => {
-                self.community_line(directive, words, origin)
+            "rouser" => self.user_line(directive, ViewTypes::READ, words, origin),
+            "rwuser" => self.user_line(directive, ViewTypes::READ_WRITE_NOTIFY, words, origin),
+            "rocommunity" | "rocommunity6" => self.community_line(directive, ViewTypes::READ, words, origin),
+            "rwcommunity" | "rwcommunity6" => {
+                self.community_line(directive, ViewTypes::READ_WRITE_NOTIFY, words, origin)
+            }
+            "authcommunity" | "authuser" | "authgroup" => {
+                let [types, rest @ ..] = words else { return Err(format!("{directive} needs TYPES")) };
+                let types = ViewTypes::parse(types).map_err(|e| format!("{directive}: {e}"))?;
+                if directive == "authcommunity" {
+                    self.community_line(directive, types, rest, origin)
+                } else {
+                    self.user_line(directive, types, rest, origin)
+                }
             }
             other => Err(format!("{other} is not an access control directive")),
         }
@@ -184,31 +198,40 @@ impl Vacm {
         }
     }
 
-    fn community_line(&mut self, directive: &str, words: &[&str], origin: Origin) -> Result<(), String> {
+    /// `ro/rwcommunity[6]` and `authcommunity`: `COMMUNITY [SOURCE [OID | -V VIEW [CONTEXT]]]`.
+    /// authcommunity, like snmpd's, serves IPv4 and IPv6 alike from a `default` source.
+    fn community_line(
+        &mut self,
+        directive: &str,
+        types: ViewTypes,
+        words: &[&str],
+        origin: Origin,
+    ) -> Result<(), String> {
         let ipv6 = directive.ends_with('6');
-        let (community, source, rest) = match words {
-            [] => return Err("community directive needs a community name".into()),
-            [c] => (c, Source::Any { ipv6 }, &[][..]),
-            [c, s, rest @ ..] => {
-                let source = if *s == "default" { Source::Any { ipv6 } } else { parse_source(s, ipv6)? };
-                (c, source, rest)
+        let both = directive == "authcommunity";
+        let (community, sources, rest) = match words {
+            [] => return Err(format!("{directive} needs a community name")),
+            [c, s, rest @ ..] if *s != "default" => (c, vec![parse_source(s, ipv6)?], rest),
+            [c, rest @ ..] => {
+                let rest = rest.get(1..).unwrap_or_default();
+                let any = |ipv6| Source::Any { ipv6 };
+                (c, if both { vec![any(false), any(true)] } else { vec![any(ipv6)] }, rest)
             }
         };
         let (view, context, context_match) = Self::implied_view(rest)?;
-        let write = directive.starts_with("rw");
-        self.add_community(community.as_bytes(), source, (context, context_match), view, write, origin);
+        self.add_community(community.as_bytes(), sources, (context, context_match), view, types, origin);
         Ok(())
     }
 
-    /// What one `rocommunity`/`rwcommunity` line means: com2sec + a group for v1 and v2c +
-    /// an access entry (any model, noauth) reading, and writing if `write`, the view.
+    /// What one community shorthand means: com2sec (one per source) + a group for v1 and
+    /// v2c + an access entry (any model, noauth) granting the view for `types`.
     pub(super) fn add_community(
         &mut self,
         community: &[u8],
-        source: Source,
+        sources: Vec<Source>,
         (context, context_match): (Vec<u8>, ContextMatch),
         view: ImpliedView,
-        write: bool,
+        types: ViewTypes,
         origin: Origin,
     ) {
         // snmpd's names: the Nth shorthand line's community is "commN" in group "grpcommN".
@@ -219,21 +242,21 @@ impl Vacm {
         for model in [SecurityModel::V1, SecurityModel::V2c] {
             self.groups.push(GroupEntry { group: group.clone(), model, sec_name: sec_name.clone() });
         }
-        self.com2sec.push(Com2Sec { sec_name, source, community: community.to_vec(), context: context.clone() });
-        // As snmpd: a read-write line notifies through its view too, a read-only one not.
-        let write_view = if write { view.as_str() } else { "none" };
-        self.access.push(AccessEntry::new(
-            &group,
-            &context,
-            None,
-            SecurityLevel::NoAuthNoPriv,
-            context_match,
-            [&view, write_view, write_view],
-            origin,
-        ));
+        for source in sources {
+            let (sec_name, community, context) = (sec_name.clone(), community.to_vec(), context.clone());
+            self.com2sec.push(Com2Sec { sec_name, source, community, context });
+        }
+        let (views, others) = types.access_views(&view);
+        let views = views.each_ref().map(String::as_str);
+        self.access.push(
+            AccessEntry::new(&group, &context, None, SecurityLevel::NoAuthNoPriv, context_match, views, origin)
+                .with_other_views(others),
+        );
     }
 
-    fn user_line(&mut self, directive: &str, words: &[&str], origin: Origin) -> Result<(), String> {
+    /// `ro/rwuser`, `authuser` and `authgroup`:
+    /// `[-s usm] NAME [noauth|auth|priv [OID | -V VIEW [CONTEXT]]]`.
+    fn user_line(&mut self, directive: &str, types: ViewTypes, words: &[&str], origin: Origin) -> Result<(), String> {
         let words = match words {
             ["-s", model, rest @ ..] => {
                 if SecurityModel::parse(model) != Some(SecurityModel::Usm) {
@@ -243,38 +266,83 @@ impl Vacm {
             }
             _ => words,
         };
-        let (user, level, rest) = match words {
-            [] => return Err(format!("{directive} needs a user name")),
-            // snmpd's default for rouser/rwuser: authNoPriv.
-            [user] => (user, SecurityLevel::AuthNoPriv, &[][..]),
-            [user, level, rest @ ..] => {
+        let (name, level, rest) = match words {
+            [] => return Err(format!("{directive} needs a name")),
+            // snmpd's default for these lines: authNoPriv.
+            [name] => (name, SecurityLevel::AuthNoPriv, &[][..]),
+            [name, level, rest @ ..] => {
                 let level = SecurityLevel::parse(level)
                     .ok_or_else(|| format!("{directive}: unknown security level {level:?} (noauth, auth or priv)"))?;
-                (user, level, rest)
+                (name, level, rest)
             }
         };
         let (view, context, context_match) = Self::implied_view(rest)?;
-        // snmpd's names: user U is in group "grpU"; the Nth shorthand line's view "viewUSMN".
+        // snmpd's names: the Nth shorthand line's view is "viewUSMN"; user U is in group
+        // "grpU" (28 characters of U at most, each not alphanumeric made '_'); authgroup
+        // names an existing group.
         let n = self.next_shorthand();
-        let group = format!("grp{user}").into_bytes();
         let view = self.implied_view_name(view, format!("USM{n}"));
-        self.groups.push(GroupEntry {
-            group: group.clone(),
-            model: SecurityModel::Usm,
-            sec_name: user.as_bytes().to_vec(),
-        });
-        // As snmpd: a read-write line notifies through its view too, a read-only one not.
-        let write_view = if directive == "rwuser" { view.as_str() } else { "none" };
-        self.access.push(AccessEntry::new(
-            &group,
-            &context,
-            Some(SecurityModel::Usm),
-            level,
-            context_match,
-            [&view, write_view, write_view],
-            origin,
-        ));
+        let group = if directive == "authgroup" {
+            name.as_bytes().to_vec()
+        } else {
+            let group: String =
+                name.chars().take(28).map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            let group = format!("grp{group}").into_bytes();
+            let sec_name = name.as_bytes().to_vec();
+            self.groups.push(GroupEntry { group: group.clone(), model: SecurityModel::Usm, sec_name });
+            group
+        };
+        let (views, others) = types.access_views(&view);
+        let views = views.each_ref().map(String::as_str);
+        let model = Some(SecurityModel::Usm);
+        self.access.push(
+            AccessEntry::new(&group, &context, model, level, context_match, views, origin).with_other_views(others),
+        );
         Ok(())
+    }
+}
+
+/// The kinds of access a shorthand line grants (net-snmp's view types: read, write, notify
+/// and its own log, execute and net), as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewTypes(u8);
+
+impl ViewTypes {
+    const NAMES: [&'static str; 6] = ["read", "write", "notify", "log", "execute", "net"];
+    pub const READ: ViewTypes = ViewTypes(0b1);
+    const READ_WRITE: ViewTypes = ViewTypes(0b11);
+    pub const READ_WRITE_NOTIFY: ViewTypes = ViewTypes(0b111);
+
+    /// `read,write,...` as authcommunity/authuser/authgroup write it.
+    pub fn parse(text: &str) -> Result<ViewTypes, String> {
+        let mut bits = 0;
+        for word in text.split(',') {
+            let at = Self::NAMES
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(word))
+                .ok_or_else(|| format!("unknown access type {word:?} (read, write, notify, log, execute or net)"))?;
+            bits |= 1 << at;
+        }
+        Ok(ViewTypes(bits))
+    }
+
+    fn has(self, at: usize) -> bool {
+        self.0 & (1 << at) != 0
+    }
+
+    /// The access entry's read, write and notify view names, and the other kinds granted,
+    /// as snmpd writes them: `read` alone, or `read,write`, make a classic access line (the
+    /// view to read, and to write and notify through when writing, else "none"); any other
+    /// set names only its own kinds ("" elsewhere).
+    fn access_views(self, view: &str) -> ([String; 3], Vec<(&'static str, String)>) {
+        let views = if self == Self::READ || self == Self::READ_WRITE {
+            let rw = if self.has(1) { view } else { "none" };
+            [view, rw, rw].map(str::to_string)
+        } else {
+            [0, 1, 2].map(|at| if self.has(at) { view.to_string() } else { String::new() })
+        };
+        let others = Self::NAMES.iter().enumerate().skip(3).filter(|(at, _)| self.has(*at));
+        (views, others.map(|(_, name)| (*name, view.to_string())).collect())
     }
 }
 
@@ -414,5 +482,34 @@ mod tests {
         assert_eq!(parse_subtree("SNMPv2-MIB::system").unwrap().to_string(), "1.3.6.1.2.1.1");
         assert_eq!(parse_subtree(".1.3.6.1.2.1.2").unwrap().to_string(), "1.3.6.1.2.1.2");
         assert_eq!(parse_subtree(".iso.org.dod.internet").unwrap().to_string(), "1.3.6.1");
+    }
+
+    #[test]
+    fn auth_lines_grant_the_kinds_they_name() {
+        let v = vacm(&format!(
+            "{BASE}authcommunity read,write rw 127.0.0.1\nauthcommunity write,log w default .1.3.6.1.2.1.1\n\
+             authuser read -s usm my-user.x priv\nauthgroup notify gx auth -V sys\n"
+        ));
+        let entry = |group: &str| v.access.iter().find(|a| a.group == group.as_bytes()).unwrap();
+        let views = |group: &str| {
+            let a = entry(group);
+            (a.read.as_str(), a.write.as_str(), a.notify.as_str())
+        };
+        assert_eq!(views("grpcomm1"), ("_all_", "_all_", "_all_"));
+        assert_eq!(views("grpcomm2"), ("", "viewComm2", ""));
+        assert_eq!(entry("grpcomm2").other_views, [("log", "viewComm2".to_string())]);
+        // A default source serves IPv4 and IPv6.
+        assert_eq!(v.com2sec.iter().filter(|c| c.community == b"w").count(), 2);
+        assert_eq!(views("grpmy_user_x"), ("_all_", "none", "none"));
+        assert_eq!(entry("grpmy_user_x").level, AuthPriv);
+        assert_eq!(views("gx"), ("", "", "sys"));
+        assert!(!v.groups.iter().any(|g| g.group == b"gx"), "authgroup names a group, it creates none");
+        let err = |line: &str| {
+            let words = crate::config::words(line).unwrap();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            Vacm::default().directive(words[0], &words[1..], Origin::default()).unwrap_err()
+        };
+        assert!(err("authcommunity read,fly c").contains("unknown access type \"fly\""));
+        assert!(err("authuser").contains("needs TYPES"));
     }
 }
