@@ -149,6 +149,7 @@ pub struct Config {
     /// `load MAX1 [MAX5 [MAX15]]`.
     pub load: Option<[f64; 3]>,
     pub procs: Vec<ProcRule>,
+    /// `file` lines, for fileTable.
     pub files: Vec<FileRule>,
     /// Where notifications go: `trapsess` lines and the `trapsink`/`trap2sink`/`informsink`
     /// shorthands (SNMPv3 keys inside, as master keys; `Debug` hides them).
