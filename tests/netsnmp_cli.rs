@@ -247,3 +247,19 @@ fn translate_matches_snmptranslate() {
         &["-M", dir, "-m", "ALL", "IF-MIB::ifDescr.2", "IF-MIB::bogusName", "SNMPv2-MIB::sysName.0"],
     );
 }
+
+/// LibreNMS's question, `NET-SNMP-EXTEND-MIB::nsExtendOutputFull."distro"`, and a named walk
+/// of the extend tables, with the built-in modules' MIB files on both sides.
+#[test]
+fn extend_objects_by_name_as_snmpget_and_snmpwalk_print_them() {
+    require_netsnmp!();
+    let snmpd = Snmpd::start("extend distro /bin/echo Debian GNU/Linux 13\nextend-sh two echo a; echo b");
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("mibs/modules");
+    let dir = modules.to_str().unwrap();
+    let addr = snmpd.addr();
+    let base = ["-v2c", "-c", "public", "-M", dir, "-m", "ALL"];
+    compare("snmpget", "get", &[&base[..], &[&addr, "NET-SNMP-EXTEND-MIB::nsExtendOutputFull.\"distro\""]].concat());
+    compare("snmpwalk", "walk", &[&base[..], &[&addr, "NET-SNMP-EXTEND-MIB::nsExtendObjects"]].concat());
+    let output2 = [&base[..], &["-Os", &addr, "NET-SNMP-EXTEND-MIB::nsExtendOutput2Table"]].concat();
+    compare("snmpbulkwalk", "bulkwalk", &output2);
+}

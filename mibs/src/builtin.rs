@@ -26,4 +26,6 @@ pub(crate) const MODULES: &[(&str, &str)] = &[
     ("SNMP-TARGET-MIB.txt", include_str!("../modules/SNMP-TARGET-MIB.txt")),
     ("SNMP-USER-BASED-SM-MIB.txt", include_str!("../modules/SNMP-USER-BASED-SM-MIB.txt")),
     ("SNMP-VIEW-BASED-ACM-MIB.txt", include_str!("../modules/SNMP-VIEW-BASED-ACM-MIB.txt")),
+    ("NET-SNMP-EXTEND-MIB.txt", include_str!("../modules/NET-SNMP-EXTEND-MIB.txt")),
+    ("NET-SNMP-VACM-MIB.txt", include_str!("../modules/NET-SNMP-VACM-MIB.txt")),
 ];
