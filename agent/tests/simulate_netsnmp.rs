@@ -16,8 +16,9 @@ use snmp::{Oid, Pdu, PduType, Value, VarBind, Version};
 use testkit::{FrozenAgent, Snmpd, assert_same, first_differences, require_netsnmp};
 
 /// snmpd with `extend` scripts whose output is a multi-line string with quotes, backslashes,
-/// a tab and a line that looks like a walk record, a binary string and an empty one.
-fn snmpd_with_awkward_strings() -> (Snmpd, tempfile::TempDir) {
+/// a tab and (with `fake_record`) a line that looks like a walk record, a binary string and
+/// an empty one.
+fn snmpd_with_awkward_strings(fake_record: bool) -> (Snmpd, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let script = |name: &str, body: &str| {
         let path = dir.path().join(name);
@@ -25,7 +26,8 @@ fn snmpd_with_awkward_strings() -> (Snmpd, tempfile::TempDir) {
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         path.display().to_string()
     };
-    let multi = script("multi.sh", r#"printf 'line one\nhe said "hi" \\ back\n\tTabbed\n.1.3.6.1.2 = STRING: "fake"'"#);
+    let fake = if fake_record { r#"\n.1.3.6.1.2 = STRING: "fake""# } else { "" };
+    let multi = script("multi.sh", &format!(r#"printf 'line one\nhe said "hi" \\ back\n\tTabbed{fake}'"#));
     let binary = script("binary.sh", r#"printf '\001\002abc\377'"#);
     let empty = script("empty.sh", "true");
     let long = script("long.sh", "i=0; while [ $i -lt 40 ]; do printf 'x\\001'; i=$((i+1)); done");
@@ -38,7 +40,7 @@ fn snmpd_with_awkward_strings() -> (Snmpd, tempfile::TempDir) {
 #[test]
 fn walks_of_the_simulator_reproduce_the_recording() {
     require_netsnmp!();
-    let (snmpd, _scripts) = snmpd_with_awkward_strings();
+    let (snmpd, _scripts) = snmpd_with_awkward_strings(true);
     let recorded = tool("snmpwalk", &["-v2c", "-c", "public", "-On", &snmpd.addr(), ".1"]);
     drop(snmpd);
     assert!(recorded.contains("he said \\\"hi\\\" \\\\ back\n\tTabbed\n.1.3.6.1.2 = STRING: \\\"fake\\\"\""));
@@ -70,7 +72,7 @@ fn walks_of_the_simulator_reproduce_the_recording() {
 #[test]
 fn the_walk_reader_gives_the_values_on_the_wire() {
     require_netsnmp!();
-    let (snmpd, _scripts) = snmpd_with_awkward_strings();
+    let (snmpd, _scripts) = snmpd_with_awkward_strings(true);
     let wire = testkit::udp::walk_tree(snmpd.port, "public");
     drop(snmpd);
     let frozen = FrozenAgent::start(wire.clone(), "public");
@@ -99,7 +101,10 @@ fn the_walk_reader_gives_the_values_on_the_wire() {
 #[test]
 fn walks_printed_with_mibs_read_back() {
     require_netsnmp!();
-    let (snmpd, _scripts) = snmpd_with_awkward_strings();
+    // With MIBs loaded, NET-SNMP-EXTEND-MIB's DisplayStrings print unquoted: a line inside
+    // one that looks like a record cannot be told from a record (the quotes of the raw walk
+    // are what keeps it apart), so this walk does without that line.
+    let (snmpd, _scripts) = snmpd_with_awkward_strings(false);
     let raw = tool("snmpwalk", &["-v2c", "-c", "public", "-On", &snmpd.addr(), ".1"]);
     drop(snmpd);
     let sim = start_one(walk_recording(&raw), &options(None));

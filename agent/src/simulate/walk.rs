@@ -11,7 +11,9 @@
 //!
 //! Walks printed with MIBs loaded (`-m ALL -On`, `-OnU`, `-Oen`) are read too: enums
 //! `name(3)`, units after numbers (`INTEGER: 5 seconds`), unquoted DisplayStrings
-//! (`STRING: text`) and `BITS: A0 name(0) name(2)`. Other display hints (a PhysAddress
+//! (`STRING: text`, over the following lines up to the next line that starts a record:
+//! a line inside such a string that looks like a record is taken for one) and
+//! `BITS: A0 name(0) name(2)`. Other display hints (a PhysAddress
 //! printed `STRING: 0:c:29:...`, DateAndTime) print text that no longer says what the bytes
 //! were: that text is what is served. For byte-exact recordings walk without MIBs
 //! (`MIBS= snmpwalk -v2c -On ...`), the form the tests use. OIDs must be numeric (`-On`),
