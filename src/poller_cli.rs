@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::lifecycle::fail;
-use poller::credentials::{UsmCredentials, UsmOptions};
+use poller::credentials::{UsmCredentials, UsmInput};
 use poller::inventory::{Device, Inventory, PollRecord};
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, resolve};
 
@@ -67,7 +67,7 @@ fn add(data: &Path, args: &[String]) -> Result<(), String> {
     let (mut version, mut community, mut name, mut interval) =
         ("2c".to_string(), "public".to_string(), None, DEFAULT_INTERVAL.to_string());
     let mut positional: Vec<String> = Vec::new();
-    let mut usm = UsmOptions::default();
+    let mut usm = UsmInput::default();
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let mut value = |option: &str| words.next().cloned().ok_or(format!("option {option} needs a value"));
@@ -101,7 +101,7 @@ fn add(data: &Path, args: &[String]) -> Result<(), String> {
         _ => return Err(DEVICE_USAGE.to_string()),
     };
     let spec = if version == "3" {
-        let credentials = UsmCredentials::from_options(&usm).map_err(|e| e.to_string())?;
+        let credentials = UsmCredentials::from_input(&usm).map_err(|e| e.to_string())?;
         DeviceSpec::new_v3(&address, credentials, name.as_deref(), &interval).map_err(|e| e.to_string())?
     } else {
         if usm.any() {

@@ -27,9 +27,11 @@ pub struct UsmCredentials {
     pub context: String,
 }
 
-/// The options as given, before validation (net-snmp's letters).
+/// The options as typed (by `device add` or the web form), before validation; net-snmp's
+/// letters. Text on purpose, unlike [`snmp::UsmOptions`]: the poller has its own defaults
+/// (SHA, AES, the strongest level the passphrases allow) and its own messages.
 #[derive(Default, Clone)]
-pub struct UsmOptions {
+pub struct UsmInput {
     /// `-u`.
     pub user: Option<String>,
     /// `-l`.
@@ -44,10 +46,10 @@ pub struct UsmOptions {
     pub context: Option<String>,
 }
 
-impl fmt::Debug for UsmOptions {
+impl fmt::Debug for UsmInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |p: &Option<String>| p.as_ref().map(|_| "<redacted>");
-        f.debug_struct("UsmOptions")
+        f.debug_struct("UsmInput")
             .field("user", &self.user)
             .field("level", &self.level)
             .field("auth_protocol", &self.auth_protocol)
@@ -85,7 +87,7 @@ impl fmt::Debug for StoredUsm {
     }
 }
 
-impl UsmOptions {
+impl UsmInput {
     /// True when any v3 option was given.
     pub fn any(&self) -> bool {
         self.user.is_some()
@@ -119,7 +121,7 @@ fn stored_key(auth: AuthProtocol, text: Option<&str>, what: &str) -> Result<Loca
 impl UsmCredentials {
     /// Validates the options. The level defaults to the strongest the given passphrases
     /// allow; protocols default to SHA and AES (net-snmp's MD5 and DES are weak defaults).
-    pub fn from_options(options: &UsmOptions) -> Result<UsmCredentials, Error> {
+    pub fn from_input(options: &UsmInput) -> Result<UsmCredentials, Error> {
         let user = options
             .user
             .clone()
@@ -254,8 +256,8 @@ impl UsmCredentials {
 mod tests {
     use super::*;
 
-    fn options(words: &[(&str, &str)]) -> UsmOptions {
-        let mut o = UsmOptions::default();
+    fn options(words: &[(&str, &str)]) -> UsmInput {
+        let mut o = UsmInput::default();
         for (k, v) in words {
             let v = Some(v.to_string());
             match *k {
@@ -282,7 +284,7 @@ mod tests {
             ("x", "AES"),
             ("X", "privpass1"),
         ]);
-        let c = UsmCredentials::from_options(&o).unwrap();
+        let c = UsmCredentials::from_input(&o).unwrap();
         assert_eq!(c.summary(), "v3 authPriv user=ops SHA-256/AES");
         for text in [format!("{c:?}"), format!("{o:?}"), format!("{:?}", c.client_config())] {
             assert!(!text.contains("authpass1") && !text.contains("privpass1"), "{text}");
@@ -292,7 +294,7 @@ mod tests {
     #[test]
     fn stored_as_master_keys_and_read_back() {
         let o = options(&[("u", "ops"), ("a", "SHA-256"), ("A", "authpass1"), ("x", "AES-256-C"), ("X", "privpass1")]);
-        let c = UsmCredentials::from_options(&o).unwrap();
+        let c = UsmCredentials::from_input(&o).unwrap();
         let stored = c.to_stored();
         let text = format!("{:?} {:?} {:?}", stored.auth_key, stored.priv_key, stored);
         assert!(!text.contains("authpass1") && !text.contains("privpass1"), "{text}");
@@ -312,7 +314,7 @@ mod tests {
 
     #[test]
     fn levels_need_their_pieces() {
-        let err = |words: &[(&str, &str)]| UsmCredentials::from_options(&options(words)).unwrap_err().to_string();
+        let err = |words: &[(&str, &str)]| UsmCredentials::from_input(&options(words)).unwrap_err().to_string();
         assert!(err(&[]).contains("-u USER"));
         assert!(err(&[("u", "ops"), ("l", "authNoPriv")]).contains("(-A)"));
         assert!(err(&[("u", "ops"), ("l", "authPriv"), ("A", "authpass1")]).contains("(-X)"));
@@ -322,9 +324,9 @@ mod tests {
         assert!(
             err(&[("u", "ops"), ("x", "3DES"), ("A", "authpass1"), ("X", "privpass1")]).contains("privacy protocol")
         );
-        let plain = UsmCredentials::from_options(&options(&[("u", "ops")])).unwrap();
+        let plain = UsmCredentials::from_input(&options(&[("u", "ops")])).unwrap();
         assert_eq!(plain.summary(), "v3 noAuthNoPriv user=ops");
-        let cisco = UsmCredentials::from_options(&options(&[
+        let cisco = UsmCredentials::from_input(&options(&[
             ("u", "ops"),
             ("x", "AES-256-C"),
             ("A", "authpass1"),

@@ -689,7 +689,7 @@ mod tests {
     fn v3_credentials_round_trip_in_an_owner_only_file() {
         let dir = tempfile::tempdir().unwrap();
         let inv = Inventory::open(dir.path()).unwrap();
-        let options = crate::credentials::UsmOptions {
+        let options = crate::credentials::UsmInput {
             user: Some("ops".into()),
             level: Some("authPriv".into()),
             auth_protocol: Some("SHA-256".into()),
@@ -698,7 +698,7 @@ mod tests {
             priv_password: Some("privpass1".into()),
             context: Some("bridge1".into()),
         };
-        let usm = UsmCredentials::from_options(&options).unwrap();
+        let usm = UsmCredentials::from_input(&options).unwrap();
         let v3 = DeviceSpec::new_v3("127.0.0.1:1161", usm, Some("v3dev"), "60").unwrap();
         inv.add_device(&v3, 1000).unwrap();
         inv.add_device(&spec("v2dev"), 1000).unwrap();

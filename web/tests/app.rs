@@ -253,7 +253,7 @@ async fn the_add_form_shows_errors_next_to_fields_and_keeps_values() {
 #[tokio::test]
 async fn v3_devices_are_listed_without_their_passphrases() {
     let (dir, router) = setup();
-    let options = poller::credentials::UsmOptions {
+    let options = poller::credentials::UsmInput {
         user: Some("ops".into()),
         level: Some("authPriv".into()),
         auth_protocol: Some("SHA-256".into()),
@@ -262,7 +262,7 @@ async fn v3_devices_are_listed_without_their_passphrases() {
         priv_password: Some("secret-priv-1".into()),
         context: None,
     };
-    let usm = poller::credentials::UsmCredentials::from_options(&options).unwrap();
+    let usm = poller::credentials::UsmCredentials::from_input(&options).unwrap();
     let spec = DeviceSpec::new_v3("127.0.0.9:1161", usm, Some("secure9"), "60").unwrap();
     Inventory::open(dir.path()).unwrap().add_device(&spec, 1000).unwrap();
     for uri in ["/", "/device/secure9", "/api/devices", "/api/devices/secure9"] {

@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use poller::credentials::{UsmCredentials, UsmOptions};
+use poller::credentials::{UsmCredentials, UsmInput};
 use poller::inventory::{Discovered, PollRecord};
 use poller::target::{DEFAULT_INTERVAL, DeviceSpec, SnmpVersion, parse_interval, split_host_port, validate_name};
 use serde::Deserialize;
@@ -56,9 +56,9 @@ impl std::fmt::Debug for AddFields {
 
 impl AddFields {
     /// The v3 fields as the credentials validator takes them (empty means not given).
-    fn usm_options(&self) -> UsmOptions {
+    fn usm_input(&self) -> UsmInput {
         let given = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
-        UsmOptions {
+        UsmInput {
             user: given(&self.usm_user),
             level: given(&self.usm_level),
             auth_protocol: given(&self.usm_auth_protocol),
@@ -133,7 +133,7 @@ fn check_fields(fields: &AddFields) -> (FieldErrors, Option<UsmCredentials>) {
         errors.version = e.to_string();
     }
     if matches!(version, Ok(SnmpVersion::V3)) {
-        match UsmCredentials::from_options(&fields.usm_options()) {
+        match UsmCredentials::from_input(&fields.usm_input()) {
             Ok(credentials) => usm = Some(credentials),
             Err(e) => errors.usm = e.to_string(),
         }
