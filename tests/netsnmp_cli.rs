@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use snmp::Value;
-use testkit::{FrozenAgent, Output, Snmpd, assert_same, require_netsnmp, run};
+use testkit::{FrozenAgent, Output, Snmpd, assert_same, compare_with_osprey, require_netsnmp, run};
 
 fn osprey(args: &[&str]) -> Output {
     run(env!("CARGO_BIN_EXE_osprey"), args)
@@ -26,13 +26,7 @@ fn frozen_snmpd_tree() -> FrozenAgent {
 
 /// Runs net-snmp's `tool` and `osprey cmd` with the same arguments and compares them.
 fn compare(tool: &str, cmd: &str, args: &[&str]) {
-    let theirs = run(tool, args);
-    let mut ours_args = vec![cmd];
-    ours_args.extend_from_slice(args);
-    let mut ours = osprey(&ours_args);
-    // Messages that name the program ("snmpbulkget: Cannot send V2 PDU on V1 session").
-    ours.stderr = ours.stderr.replace(&format!("osprey {cmd}:"), &format!("{tool}:"));
-    assert_same(&format!("{tool} {}", args.join(" ")), &theirs, &ours);
+    compare_with_osprey(env!("CARGO_BIN_EXE_osprey"), tool, cmd, args);
 }
 
 #[test]

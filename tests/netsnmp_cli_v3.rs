@@ -5,7 +5,7 @@
 //! may not use, missing and short passphrases, a dead agent, a context name).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use testkit::{Output, Snmpd, assert_same, require_netsnmp, run};
+use testkit::{Output, Snmpd, assert_same, compare_with_osprey, require_netsnmp, run};
 
 const AUTHS: [&str; 6] = ["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"];
 const PRIVS: [&str; 5] = ["none", "DES", "AES", "AES-192", "AES-256"];
@@ -30,13 +30,7 @@ fn osprey(args: &[&str]) -> Output {
 /// Runs net-snmp's `tool` and `osprey cmd` with the same arguments, compares them and
 /// returns ours.
 fn compare(tool: &str, cmd: &str, args: &[&str]) -> Output {
-    let theirs = run(tool, args);
-    let mut ours_args = vec![cmd];
-    ours_args.extend_from_slice(args);
-    let mut ours = osprey(&ours_args);
-    ours.stderr = ours.stderr.replace(&format!("osprey {cmd}:"), &format!("{tool}:"));
-    assert_same(&format!("{tool} {}", args.join(" ")), &theirs, &ours);
-    ours
+    compare_with_osprey(env!("CARGO_BIN_EXE_osprey"), tool, cmd, args)
 }
 
 fn user_name(auth: &str, privacy: &str) -> String {

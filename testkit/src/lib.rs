@@ -24,7 +24,7 @@ pub mod udp;
 
 pub use frozen_agent::FrozenAgent;
 pub use snmpd::Snmpd;
-pub use tools::{Output, assert_same, first_differences, run, run_utc};
+pub use tools::{Output, assert_same, compare_with_osprey, first_differences, run, run_utc};
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
 pub fn free_udp_port() -> u16 {

@@ -55,3 +55,16 @@ pub fn assert_same(what: &str, expected: &Output, actual: &Output) {
     assert_eq!(expected.stderr, actual.stderr, "{what}: stderr differs");
     assert_eq!(expected.code, actual.code, "{what}: exit code differs");
 }
+
+/// Runs net-snmp's `tool` and `osprey CMD` (the binary `osprey`) with the same arguments and
+/// asserts they print the same; messages that name the program ("snmpget: ...", "osprey
+/// get: ...") are compared with ours renamed. Returns ours.
+pub fn compare_with_osprey(osprey: &str, tool: &str, cmd: &str, args: &[&str]) -> Output {
+    let theirs = run(tool, args);
+    let mut ours_args = vec![cmd];
+    ours_args.extend_from_slice(args);
+    let mut ours = run(osprey, &ours_args);
+    ours.stderr = ours.stderr.replace(&format!("osprey {cmd}:"), &format!("{tool}:"));
+    assert_same(&format!("{tool} {}", args.join(" ")), &theirs, &ours);
+    ours
+}
