@@ -786,24 +786,8 @@ mod tests {
             request(Version::V1, "public", Pdu::new(PduType::GetNextRequest, 1, oids(&[&[1, 3, 6, 1, 2, 1, 1, 1, 0]]))),
             request(Version::V2c, "private", Pdu::new(PduType::SetRequest, 1, oids(&[&[1, 3, 6, 1, 2, 1, 1, 5, 0]]))),
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut rand = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let mut out = Vec::new();
-        for i in 0..6000 {
-            let mut m = seeds[i % seeds.len()].clone();
-            for _ in 0..(rand() % 4 + 1) {
-                let pos = (rand() as usize) % m.len();
-                match rand() % 3 {
-                    0 => m[pos] ^= 1 << (rand() % 8),
-                    1 => m[pos] = rand() as u8,
-                    _ => m.truncate(pos.max(1)),
-                }
-            }
+        for m in crate::mutate::mutations(&seeds, 6000, 4, 0x2545_f491_4f6c_dd1d) {
             if d.handle(&m, "127.0.0.1".parse().unwrap(), &mut out) {
                 assert!(Message::decode(&out).is_ok(), "unparsable answer to {m:02x?}");
             }

@@ -29,6 +29,8 @@ pub mod dispatch;
 pub mod handler;
 pub mod logging;
 pub mod mib;
+#[cfg(test)]
+mod mutate;
 pub mod notify;
 pub mod persist;
 pub mod registry;

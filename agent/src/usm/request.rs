@@ -394,23 +394,7 @@ mod tests {
             sealed(&Request { level: SecurityLevel::AuthNoPriv, ..base }),
             sealed(&Request { user: &anonymous, level: SecurityLevel::NoAuthNoPriv, ..base }),
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rand = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for i in 0..3000 {
-            let mut m = seeds[i % seeds.len()].clone();
-            for _ in 0..(rand() % 3 + 1) {
-                let pos = (rand() as usize) % m.len();
-                match rand() % 3 {
-                    0 => m[pos] ^= 1 << (rand() % 8),
-                    1 => m[pos] = rand() as u8,
-                    _ => m.truncate(pos.max(1)),
-                }
-            }
+        for m in crate::mutate::mutations(&seeds, 3000, 3, 0x9e37_79b9_7f4a_7c15) {
             if let Some(out) = answer(&d, &m) {
                 assert!(Message::decode(&out).is_ok(), "unparsable answer to {m:02x?}");
             }
