@@ -18,6 +18,13 @@ struct Trapd {
     _dir: tempfile::TempDir,
 }
 
+impl Trapd {
+    /// What snmptrapd logged so far.
+    fn text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
 impl Drop for Trapd {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -70,7 +77,19 @@ fn snmptrapd_installed() -> bool {
 const COLD_START: &str = ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.6.3.1.1.5.1";
 
 fn cold_starts(t: &Trapd) -> usize {
-    std::fs::read_to_string(&t.log).unwrap_or_default().matches(COLD_START).count()
+    t.text().matches(COLD_START).count()
+}
+
+/// Waits (10 s at most) until each snmptrapd has logged a coldStart.
+fn await_cold_starts(trapds: &[&Trapd]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && trapds.iter().any(|t| cold_starts(t) == 0) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn agent_log(agent: &OspreyAgent) -> String {
+    std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default()
 }
 
 #[test]
@@ -87,18 +106,14 @@ fn cold_start_trap_and_acknowledged_inform() {
         "rocommunity public 127.0.0.1\ntrap2sink 127.0.0.1:{trap_port} public\ninformsink 127.0.0.1:{inform_port} public\n"
     );
     let _agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let count = cold_starts;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && (count(&traps) == 0 || count(&informs) == 0) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(count(&traps), 1, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
-    assert_eq!(count(&informs), 1);
+    await_cold_starts(&[&traps, &informs]);
+    assert_eq!(cold_starts(&traps), 1, "{}", traps.text());
+    assert_eq!(cold_starts(&informs), 1);
     // An unacknowledged inform would be sent again after 1 s.
     std::thread::sleep(Duration::from_millis(2500));
-    assert_eq!(count(&informs), 1, "inform resent: snmptrapd's acknowledgement was not matched");
-    assert_eq!(count(&traps), 1, "a trap is sent once, never retried");
-    let log = std::fs::read_to_string(&traps.log).unwrap();
+    assert_eq!(cold_starts(&informs), 1, "inform resent: snmptrapd's acknowledgement was not matched");
+    assert_eq!(cold_starts(&traps), 1, "a trap is sent once, never retried");
+    let log = traps.text();
     assert!(log.contains(".1.3.6.1.2.1.1.3.0 = Timeticks:"), "{log}");
     assert!(log.contains(".1.3.6.1.6.3.1.1.4.3.0 = OID: .1.3.6.1.4.1.8072.3.2.10"), "{log}");
 }
@@ -137,21 +152,18 @@ fn v3_auth_priv_trap_and_inform_reach_snmptrapd_once() {
          trapsess -v3 -Ci -u informer -l authPriv -a SHA -A informauthpass -x AES -X informprivpass 127.0.0.1:{inform_port}\n"
     );
     let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && (cold_starts(&traps) == 0 || cold_starts(&informs) == 0) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
-    assert_eq!(cold_starts(&traps), 1, "{}\n{agent_log}", std::fs::read_to_string(&traps.log).unwrap_or_default());
-    assert_eq!(cold_starts(&informs), 1, "{}\n{agent_log}", std::fs::read_to_string(&informs.log).unwrap_or_default());
+    await_cold_starts(&[&traps, &informs]);
+    let early_log = agent_log(&agent);
+    assert_eq!(cold_starts(&traps), 1, "{}\n{early_log}", traps.text());
+    assert_eq!(cold_starts(&informs), 1, "{}\n{early_log}", informs.text());
     // An unacknowledged inform would be sent again after 1 s.
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(cold_starts(&informs), 1, "inform resent: snmptrapd's authenticated Response was not matched");
     assert_eq!(cold_starts(&traps), 1);
-    let log = std::fs::read_to_string(&traps.log).unwrap();
+    let log = traps.text();
     assert!(log.contains(".1.3.6.1.6.3.1.1.4.3.0 = OID: .1.3.6.1.4.1.8072.3.2.10"), "{log}");
-    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
-    assert!(!agent_log.contains("refused") && !agent_log.contains("dropped"), "{agent_log}");
+    let log = agent_log(&agent);
+    assert!(!log.contains("refused") && !log.contains("dropped"), "{log}");
 }
 
 #[test]
@@ -173,17 +185,16 @@ fn wrong_passphrases_get_nothing_through_and_the_inform_gives_up() {
          trapsess -v 3 -Ci -u informer -l authPriv -a SHA -A wrongauthpass -x AES -X informprivpass 127.0.0.1:{inform_port}\n"
     );
     let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let agent_log = || std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
     // The inform gives up: snmptrapd's wrongDigests Report, or the bounded retries (6 s).
     let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline && !agent_log().contains("inform") {
+    while Instant::now() < deadline && !agent_log(&agent).contains("inform") {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let log = agent_log();
+    let log = agent_log(&agent);
     assert!(log.contains("refused") || log.contains("not acknowledged"), "{log}");
     assert!(!log.contains("wrongauthpass"), "a passphrase in the log: {log}");
-    assert_eq!(cold_starts(&traps), 0, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
-    assert_eq!(cold_starts(&informs), 0, "{}", std::fs::read_to_string(&informs.log).unwrap_or_default());
+    assert_eq!(cold_starts(&traps), 0, "{}", traps.text());
+    assert_eq!(cold_starts(&informs), 0, "{}", informs.text());
     // The agent still answers.
     let out = testkit::tools::run("snmpget", &["-v2c", "-c", "public", "-r", "1", &agent.addr(), "1.3.6.1.2.1.1.3.0"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -214,14 +225,11 @@ fn v3_informs_to_a_given_engine_learn_its_clock_or_rediscover_it() {
         line(&text_engine_hex("notthisone"), wrong_port)
     );
     let agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && (cold_starts(&right) == 0 || cold_starts(&wrong) == 0) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    await_cold_starts(&[&right, &wrong]);
     std::thread::sleep(Duration::from_millis(2500));
-    let agent_log = std::fs::read_to_string(agent.dir.path().join("agent.log")).unwrap_or_default();
+    let agent_log = agent_log(&agent);
     for trapd in [&right, &wrong] {
-        let log = std::fs::read_to_string(&trapd.log).unwrap_or_default();
+        let log = trapd.text();
         assert_eq!(cold_starts(trapd), 1, "{log}\n{agent_log}");
     }
     assert!(!agent_log.contains("dropped"), "{agent_log}");
@@ -240,12 +248,9 @@ fn v2c_trapsess_lines_send_as_trap2sink_and_informsink_do() {
          trapsess -v 2c -c public -Ci 127.0.0.1:{inform_port}\n"
     );
     let _agent = OspreyAgent::start_with(&conf, env!("CARGO_BIN_EXE_osprey-agent").as_ref());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && (cold_starts(&traps) == 0 || cold_starts(&informs) == 0) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    await_cold_starts(&[&traps, &informs]);
     std::thread::sleep(Duration::from_millis(2500));
-    assert_eq!(cold_starts(&traps), 1, "{}", std::fs::read_to_string(&traps.log).unwrap_or_default());
+    assert_eq!(cold_starts(&traps), 1, "{}", traps.text());
     assert_eq!(cold_starts(&informs), 1, "inform missing or resent");
 }
 
@@ -274,7 +279,7 @@ impl SidePair {
 /// The SNMPv1 coldStart record snmptrapd logged, with what changes from run to run (time,
 /// ports, uptime) cut out: the agent-addr, the community, the enterprise and the trap.
 fn v1_cold_start(t: &Trapd) -> Option<String> {
-    let log = std::fs::read_to_string(&t.log).unwrap_or_default();
+    let log = t.text();
     let mut lines = log.lines();
     while let Some(line) = lines.next() {
         let Some((_, header)) = line.split_once(" TRAP, SNMP v1") else { continue };
@@ -315,12 +320,12 @@ fn v1_trapsink_cold_start_matches_snmpds() {
     let theirs = wait_for(|| v1_cold_start(theirs_trapd)).expect("snmpd's v1 coldStart");
     let ours = wait_for(|| v1_cold_start(ours_trapd));
     assert_eq!(theirs, "192.0.2.77 TRAP, SNMP v1, community v1traps / .1.3.6.1.4.1.8072.3.2.10 Cold Start Trap (0)");
-    assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{}", std::fs::read_to_string(&ours_trapd.log).unwrap());
+    assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{}", ours_trapd.text());
 }
 
 /// snmptrapd's records as (snmpTrapOID, the varbinds after it), sysUpTime left out.
 fn records(t: &Trapd) -> Vec<String> {
-    let log = std::fs::read_to_string(&t.log).unwrap_or_default();
+    let log = t.text();
     log.lines()
         .filter(|l| l.starts_with(".1.3.6.1.2.1.1.3.0 = "))
         .map(|l| l.split('\t').skip(1).collect::<Vec<_>>().join("\t"))
