@@ -1,6 +1,8 @@
 //! The built-in MIB modules, one file per MIB group, and [`build`], which assembles them
 //! into handlers for the registry. Groups backed by /proc or /sys are [`CachedView`]s
-//! whose collectors the refresher thread re-runs off the request path.
+//! whose collectors the refresher thread re-runs off the request path; the subtrees of
+//! configured programs ([`extend`], [`pass`]) are added last, refused with a warning where
+//! they would overlap a built-in one.
 
 pub mod at;
 pub mod etherlike;

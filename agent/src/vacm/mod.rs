@@ -4,7 +4,9 @@
 //! - com2sec: community + source -> security name (and context), first match in config order;
 //! - groups: (security model, security name) -> group, the first line for a pair wins;
 //! - access: (group, context, model, level) -> read/write/notify view names;
-//! - views: name -> [`MibView`].
+//! - views: name -> [`MibView`], snmpd's standard `_all_` and `_none_` among them.
+//!
+//! [`mib::vacm_mib`](crate::mib::vacm_mib) serves these tables read-only.
 //!
 //! [`Vacm::authorize`] is RFC 3415 §3.2's isAccessAllowed up to the choice of views; the
 //! per-object check is [`MibView::contains`], done by the dispatcher.

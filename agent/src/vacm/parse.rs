@@ -2,10 +2,11 @@
 //! `com2sec[6] [-Cn CONTEXT] SECNAME SOURCE COMMUNITY`, `group GROUP MODEL SECNAME`,
 //! `view NAME included|excluded SUBTREE [MASK]`,
 //! `access GROUP CONTEXT MODEL LEVEL exact|prefix READ WRITE NOTIFY`, and the shorthands
-//! `ro/rwcommunity[6] COMMUNITY [SOURCE [OID | -V VIEW [CONTEXT]]]` and
-//! `ro/rwuser [-s usm] USER [noauth|auth|priv [OID | -V VIEW [CONTEXT]]]`, which expand to
-//! the same tables as snmpd expands them (one com2sec, a group for v1 and v2c, a view, an
-//! access entry).
+//! `ro/rwcommunity[6] COMMUNITY [SOURCE [OID | -V VIEW [CONTEXT]]]`,
+//! `ro/rwuser [-s usm] USER [noauth|auth|priv [OID | -V VIEW [CONTEXT]]]`, and their
+//! `authcommunity`/`authuser`/`authgroup TYPES ...` forms, which expand to the same tables,
+//! under the same names, as snmpd expands them (com2sec, a group for v1 and v2c, a view, an
+//! access entry granting the view for the line's [`ViewTypes`]).
 
 use std::str::FromStr;
 
